@@ -1,0 +1,250 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	sqlfiles "github.com/chuckbox/importworker/sql"
+)
+
+// The worker's SQL, one statement per file in sql/queries.
+var (
+	sqlClaimJob       = sqlfiles.Query("claim_job")
+	sqlHeartbeat      = sqlfiles.Query("heartbeat")
+	sqlFenceCheck     = sqlfiles.Query("fence_check")
+	sqlWriteProgress  = sqlfiles.Query("write_progress")
+	sqlSaveCheckpoint = sqlfiles.Query("save_checkpoint")
+	sqlLoadCheckpoint = sqlfiles.Query("load_checkpoint")
+	sqlCompleteJob    = sqlfiles.Query("complete_job")
+	sqlFinishJob      = sqlfiles.Query("finish_job")
+	sqlRetryLater     = sqlfiles.Query("retry_later")
+	sqlReleaseJob     = sqlfiles.Query("release_job")
+	sqlReapExpired    = sqlfiles.Query("reap_expired")
+	sqlPurgeInputs    = sqlfiles.Query("purge_inputs")
+	sqlQueueDepth     = sqlfiles.Query("queue_depth")
+)
+
+// store wraps the queue's SQL.
+type store struct {
+	pool *pgxpool.Pool
+}
+
+// claimedJob is what a claim returns.
+type claimedJob struct {
+	Job
+	Progress Progress
+}
+
+// claim takes the oldest runnable job of the given types, or returns (nil, nil) when there is
+// none. A unique violation means another worker started a job of the same unit at the same
+// moment; the claim is retried, and that unit is then skipped.
+func (s *store) claim(ctx context.Context, workerID string, lease time.Duration, types []string) (*claimedJob, error) {
+	for try := 0; ; try++ {
+		var c claimedJob
+		err := s.pool.QueryRow(ctx, sqlClaimJob, workerID, lease.Seconds(), types).Scan(
+			&c.ID, &c.UnitID, &c.CreatedBy, &c.Type, &c.Attempt, &c.MaxAttempts, &c.leaseToken,
+			&c.Options, &c.SelectedScoutIDs, &c.CreatedAt, &c.Progress.TotalItems, &c.Progress.ProcessedItems,
+			&c.Progress.TotalScouts, &c.Progress.ProcessedScouts)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil
+		}
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23505" && try < 5 {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("claim job: %w", err)
+		}
+		return &c, nil
+	}
+}
+
+// heartbeat extends the lease. ok is false when the lease was lost.
+func (s *store) heartbeat(ctx context.Context, id, token uuid.UUID, lease time.Duration) (ok, cancelRequested bool, err error) {
+	err = s.pool.QueryRow(ctx, sqlHeartbeat, id, token, lease.Seconds()).Scan(&cancelRequested)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, fmt.Errorf("heartbeat job %s: %w", id, err)
+	}
+	return true, cancelRequested, nil
+}
+
+// fenceCheck runs inside a transaction: ok is false when the lease was lost.
+func fenceCheck(ctx context.Context, tx pgx.Tx, id, token uuid.UUID) (ok, cancelRequested bool, err error) {
+	err = tx.QueryRow(ctx, sqlFenceCheck, id, token).Scan(&cancelRequested)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, fmt.Errorf("check lease of job %s: %w", id, err)
+	}
+	return true, cancelRequested, nil
+}
+
+// querier is a pool, connection or transaction.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// writeProgress stores p, fenced. ok is false when the lease was lost.
+func writeProgress(ctx context.Context, q querier, id, token uuid.UUID, p Progress) (bool, error) {
+	tag, err := q.Exec(ctx, sqlWriteProgress, id, token, p.Phase, p.TotalScouts, p.ProcessedScouts, p.TotalItems, p.ProcessedItems)
+	if err != nil {
+		return false, fmt.Errorf("write progress of job %s: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// saveCheckpoint stores the cursor inside the chunk's transaction.
+func saveCheckpoint(ctx context.Context, tx pgx.Tx, id uuid.UUID, attempt int, cursor any) error {
+	raw, err := json.Marshal(cursor)
+	if err != nil {
+		return fmt.Errorf("encode checkpoint of job %s: %w", id, err)
+	}
+	if _, err := tx.Exec(ctx, sqlSaveCheckpoint, id, raw, attempt); err != nil {
+		return fmt.Errorf("save checkpoint of job %s: %w", id, err)
+	}
+	return nil
+}
+
+// loadCheckpoint decodes the job's cursor into dst; found is false when there is none.
+func (s *store) loadCheckpoint(ctx context.Context, id uuid.UUID, dst any) (bool, error) {
+	var raw []byte
+	err := s.pool.QueryRow(ctx, sqlLoadCheckpoint, id).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("load checkpoint of job %s: %w", id, err)
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return false, fmt.Errorf("decode checkpoint of job %s: %w", id, err)
+	}
+	return true, nil
+}
+
+// fencedUpdate runs one of the fenced end-of-job statements; ok is false when the lease was
+// lost (nothing was written).
+func (s *store) fencedUpdate(ctx context.Context, sql string, args ...any) (bool, error) {
+	var id uuid.UUID
+	err := s.pool.QueryRow(ctx, sql, args...).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func (s *store) complete(ctx context.Context, id, token uuid.UUID, result any) (bool, error) {
+	raw, err := marshalResult(result)
+	if err != nil {
+		return false, err
+	}
+	ok, err := s.fencedUpdate(ctx, sqlCompleteJob, id, token, raw)
+	if err != nil {
+		return false, fmt.Errorf("complete job %s: %w", id, err)
+	}
+	return ok, nil
+}
+
+// finish ends the job as failed or cancelled.
+func (s *store) finish(ctx context.Context, id, token uuid.UUID, status, message string, result any) (bool, error) {
+	raw, err := marshalResult(result)
+	if err != nil {
+		return false, err
+	}
+	ok, err := s.fencedUpdate(ctx, sqlFinishJob, id, token, status, message, raw)
+	if err != nil {
+		return false, fmt.Errorf("mark job %s %s: %w", id, status, err)
+	}
+	return ok, nil
+}
+
+func (s *store) retryLater(ctx context.Context, id, token uuid.UUID, message string, delay time.Duration) (bool, error) {
+	ok, err := s.fencedUpdate(ctx, sqlRetryLater, id, token, message, delay.Seconds())
+	if err != nil {
+		return false, fmt.Errorf("schedule retry of job %s: %w", id, err)
+	}
+	return ok, nil
+}
+
+func (s *store) release(ctx context.Context, id, token uuid.UUID) (bool, error) {
+	ok, err := s.fencedUpdate(ctx, sqlReleaseJob, id, token)
+	if err != nil {
+		return false, fmt.Errorf("release job %s: %w", id, err)
+	}
+	return ok, nil
+}
+
+// reapedJob is one job the reaper moved.
+type reapedJob struct {
+	ID     uuid.UUID
+	Type   string
+	Status string
+}
+
+func (s *store) reapExpired(ctx context.Context) ([]reapedJob, error) {
+	rows, err := s.pool.Query(ctx, sqlReapExpired)
+	if err != nil {
+		return nil, fmt.Errorf("reap expired leases: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reapedJob, error) {
+		var j reapedJob
+		return j, r.Scan(&j.ID, &j.Type, &j.Status)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reap expired leases: %w", err)
+	}
+	return out, nil
+}
+
+func (s *store) purgeInputs(ctx context.Context, completed, failed time.Duration) (int, error) {
+	tag, err := s.pool.Exec(ctx, sqlPurgeInputs, completed.Seconds(), failed.Seconds())
+	if err != nil {
+		return 0, fmt.Errorf("purge old inputs: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// queueDepth returns job counts by type and status (pending and processing).
+func (s *store) queueDepth(ctx context.Context) (map[[2]string]int, error) {
+	rows, err := s.pool.Query(ctx, sqlQueueDepth)
+	if err != nil {
+		return nil, fmt.Errorf("queue depth: %w", err)
+	}
+	defer rows.Close()
+	out := map[[2]string]int{}
+	for rows.Next() {
+		var typ, status string
+		var n int
+		if err := rows.Scan(&typ, &status, &n); err != nil {
+			return nil, fmt.Errorf("queue depth: %w", err)
+		}
+		out[[2]string{typ, status}] = n
+	}
+	return out, rows.Err()
+}
+
+func marshalResult(result any) ([]byte, error) {
+	if result == nil {
+		return nil, nil
+	}
+	raw, err := json.Marshal(result)
+	if err != nil {
+		return nil, fmt.Errorf("encode job result: %w", err)
+	}
+	return raw, nil
+}
