@@ -1,0 +1,423 @@
+package advancement
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/chuckbox/importworker/internal/jobs"
+	"github.com/chuckbox/importworker/internal/scoutbook"
+	sqlfiles "github.com/chuckbox/importworker/sql"
+)
+
+// JobType is the import_jobs.type this package handles.
+const JobType = "troop_advancement"
+
+// Options are the job's options (import_jobs.options).
+type Options struct {
+	// DryRun stages and classifies the file and stores the preview in the result; nothing
+	// else is written.
+	DryRun bool `json:"dryRun"`
+	// CreateUnmatchedScouts (default true) creates scouts whose BSA id the unit lacks; when
+	// false their items are skipped with a warning.
+	CreateUnmatchedScouts *bool `json:"createUnmatchedScouts"`
+}
+
+// TroopHandler imports Troop Advancement exports. Its zero value is ready to use.
+type TroopHandler struct {
+	// ChunkSize is the number of items written per transaction (default 4000).
+	ChunkSize int
+}
+
+// The write steps, in order. The name is also current_phase.
+var steps = []string{"scouts", "requirement_definitions", "ranks", "merit_badges", "rank_requirements", "merit_badge_requirements"}
+
+// cursor is the checkpoint: the next step and how many of its items are done, plus the counts
+// so far.
+type cursor struct {
+	Step   int    `json:"step"`
+	Offset int    `json:"offset"`
+	Counts counts `json:"counts"`
+}
+
+// Handle implements jobs.Handler.
+func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
+	job := run.Job
+	started := time.Now()
+	var opts Options
+	if len(job.Options) > 0 {
+		if err := json.Unmarshal(job.Options, &opts); err != nil {
+			return jobs.Permanentf("options are not valid JSON for a troop import: %v", err)
+		}
+	}
+	var selected []string
+	if len(job.SelectedScoutIDs) > 0 {
+		if err := json.Unmarshal(job.SelectedScoutIDs, &selected); err != nil {
+			return jobs.Permanentf("selected_scout_ids must be a JSON array of BSA member ids: %v", err)
+		}
+	}
+
+	run.SetProgress(jobs.Progress{Phase: "staging"})
+	st, err := h.stage(ctx, run, selected)
+	if err != nil {
+		return err
+	}
+	stagingMillis := time.Since(started).Milliseconds()
+
+	if err := matchScouts(ctx, run.Pool(), job.UnitID, st); err != nil {
+		return err
+	}
+	createUnmatched := opts.CreateUnmatchedScouts == nil || *opts.CreateUnmatchedScouts
+	skipUnmatched(st, createUnmatched, opts.DryRun)
+
+	if len(st.rowErrors) > 0 {
+		return h.rejectFile(ctx, run, st)
+	}
+	if st.totalItems() == 0 && len(st.scouts) > 0 && !opts.DryRun && st.stats.UnknownItems == 0 && st.stats.NotAwarded == 0 &&
+		st.stats.IncompleteRequired == 0 {
+		return jobs.Permanentf("no advancement data found in the file: %d rows, none of them a rank, merit badge or requirement", st.stats.Rows)
+	}
+
+	base := jobs.Progress{TotalScouts: len(st.scouts), TotalItems: st.totalItems()}
+	if opts.DryRun {
+		res, err := preview(ctx, run, st)
+		if err != nil {
+			return err
+		}
+		res.TimingsMs = map[string]int64{"staging": stagingMillis, "total": time.Since(started).Milliseconds()}
+		run.SetResult(res)
+		return nil
+	}
+
+	var cur cursor
+	if _, err := run.LoadCheckpoint(ctx, &cur); err != nil {
+		return err
+	}
+	if cur.Counts.PhaseMillis == nil {
+		cur.Counts.PhaseMillis = map[string]int64{}
+	}
+	cur.Counts.PhaseMillis["staging"] += stagingMillis
+	if cur.Step > 0 {
+		run.Logger().Info("resuming from checkpoint", slog.String("step", steps[min(cur.Step, len(steps)-1)]), slog.Int("offset", cur.Offset))
+	}
+
+	for cur.Step < len(steps) {
+		stepStart := time.Now()
+		if err := h.runStep(ctx, run, st, &cur, base); err != nil {
+			return err
+		}
+		cur.Counts.PhaseMillis[steps[cur.Step-1]] += time.Since(stepStart).Milliseconds()
+	}
+	res := buildResult(st, cur.Counts)
+	res.TimingsMs = cur.Counts.PhaseMillis
+	res.TimingsMs["total"] = time.Since(started).Milliseconds()
+	run.SetProgress(jobs.Progress{Phase: "finishing", TotalScouts: base.TotalScouts, ProcessedScouts: base.TotalScouts,
+		TotalItems: base.TotalItems, ProcessedItems: base.TotalItems})
+	run.SetResult(res)
+	return nil
+}
+
+// stage loads the job's input and stages it.
+func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []string) (*staged, error) {
+	var csvText *string
+	var stagedJSON []byte
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&csvText, &stagedJSON); err != nil {
+		return nil, fmt.Errorf("load job input: %w", err)
+	}
+	ref, err := loadReference(ctx, run.Pool())
+	if err != nil {
+		return nil, err
+	}
+	var st *staged
+	switch {
+	case csvText != nil:
+		st, err = stageTroopCSV(strings.NewReader(*csvText), ref, selected)
+	case stagedJSON != nil:
+		st, err = stageStagedJSON(stagedJSON, ref, selected)
+	default:
+		return nil, jobs.Permanentf("the job has no input: its file was purged after the retention period; upload the export again")
+	}
+	if st != nil {
+		st.refNames = refNamesFor(ref)
+	}
+	switch {
+	case errors.Is(err, errNoData):
+		return nil, jobs.Permanentf("no scouts found in the file: is it Scoutbook's Troop Advancement export?")
+	case err != nil:
+		var pe *scoutbook.ParseError
+		if errors.As(err, &pe) {
+			return nil, jobs.Permanentf("the file cannot be read: %v; nothing was imported", pe)
+		}
+		if strings.HasPrefix(err.Error(), "staged_data") {
+			return nil, jobs.Permanent(err)
+		}
+		return nil, err
+	}
+	return st, nil
+}
+
+// skipUnmatched marks unmatched scouts as skipped when they may not be created, and drops
+// their items with one warning per scout.
+func skipUnmatched(st *staged, create, dryRun bool) {
+	if create {
+		return
+	}
+	skipped := map[int32]int{}
+	for i := range st.scouts {
+		if !st.scouts[i].Matched {
+			st.scouts[i].Skipped = true
+			skipped[int32(i)] = 0
+		}
+	}
+	if len(skipped) == 0 {
+		return
+	}
+	filterAwards := func(items []awardItem) []awardItem {
+		out := items[:0]
+		for _, it := range items {
+			if _, ok := skipped[it.scout]; ok {
+				skipped[it.scout]++
+				continue
+			}
+			out = append(out, it)
+		}
+		return out
+	}
+	filterReqs := func(items []reqItem) []reqItem {
+		out := items[:0]
+		for _, it := range items {
+			if _, ok := skipped[it.scout]; ok {
+				skipped[it.scout]++
+				continue
+			}
+			out = append(out, it)
+		}
+		return out
+	}
+	st.ranks, st.badges = filterAwards(st.ranks), filterAwards(st.badges)
+	st.rankReqs, st.badgeReqs = filterReqs(st.rankReqs), filterReqs(st.badgeReqs)
+	for i, n := range skipped {
+		s := &st.scouts[i]
+		st.issues = append(st.issues, Issue{Severity: "warning", Code: codeScoutNotFound, Line: s.Line,
+			BSAMemberID: s.BSAMemberID, ScoutName: s.Name(),
+			Message: fmt.Sprintf("%s (BSA id %s) is not in the unit and creating scouts was turned off; %d item(s) were not imported.",
+				s.Name(), s.BSAMemberID, n),
+			Details:     map[string]any{"count": n},
+			Fingerprint: codeScoutNotFound + "|" + s.BSAMemberID})
+	}
+}
+
+// rejectFile stores the invalid rows and fails the job without writing anything else.
+func (h TroopHandler) rejectFile(ctx context.Context, run *jobs.Run, st *staged) error {
+	err := run.Chunk(ctx, nil, func(ctx context.Context, tx pgx.Tx) error {
+		return insertIssues(ctx, tx, run.Job.ID, run.Job.UnitID, st.rowErrors)
+	})
+	if err != nil {
+		return err
+	}
+	var first []string
+	for _, is := range st.rowErrors[:min(3, len(st.rowErrors))] {
+		first = append(first, is.Message)
+	}
+	return jobs.Permanentf("the file has %d invalid row(s), so nothing was imported. Fix them in the export and upload it again. %s%s",
+		len(st.rowErrors), strings.Join(first, "; "), moreNote(len(st.rowErrors), 3))
+}
+
+func moreNote(total, shown int) string {
+	if total <= shown {
+		return ""
+	}
+	return fmt.Sprintf(" (and %d more; the full list is in the job's issues)", total-shown)
+}
+
+// runStep runs the rest of the current step, chunk by chunk, advancing cur.
+func (h TroopHandler) runStep(ctx context.Context, run *jobs.Run, st *staged, cur *cursor, base jobs.Progress) error {
+	job := run.Job
+	chunk := h.ChunkSize
+	if chunk <= 0 {
+		chunk = 4000
+	}
+	phase := steps[cur.Step]
+	progress := func(done int) jobs.Progress {
+		p := base
+		p.Phase = phase
+		p.ProcessedItems = itemsBefore(st, cur.Step) + done
+		if cur.Step == len(steps)-1 {
+			if done >= len(st.badgeReqs) {
+				p.ProcessedScouts = base.TotalScouts
+			} else {
+				p.ProcessedScouts = int(st.badgeReqs[done].scout)
+			}
+		}
+		return p
+	}
+	run.SetProgress(progress(cur.Offset))
+
+	switch phase {
+	case "scouts":
+		next := cursor{Step: cur.Step + 1, Counts: cur.Counts}
+		err := run.Chunk(ctx, &next, func(ctx context.Context, tx pgx.Tx) error {
+			n, err := createScouts(ctx, tx, job.UnitID, st)
+			if err != nil {
+				return err
+			}
+			next.Counts.ScoutsCreated += n
+			return insertIssues(ctx, tx, job.ID, job.UnitID, st.issues)
+		})
+		if err != nil {
+			return err
+		}
+		*cur = next
+		return nil
+
+	case "requirement_definitions":
+		next := cursor{Step: cur.Step + 1, Counts: cur.Counts}
+		names := st.refNames
+		err := run.Chunk(ctx, &next, func(ctx context.Context, tx pgx.Tx) error {
+			nr, rankIssues, err := registerDefinitions(ctx, tx, st.rankDefs, false, names)
+			if err != nil {
+				return err
+			}
+			nb, badgeIssues, err := registerDefinitions(ctx, tx, st.badgeDefs, true, names)
+			if err != nil {
+				return err
+			}
+			next.Counts.DefinitionsRegistered += nr + nb
+			issues := append(rankIssues, badgeIssues...)
+			st.issues = append(st.issues, issues...)
+			return insertIssues(ctx, tx, job.ID, job.UnitID, issues)
+		})
+		if err != nil {
+			return err
+		}
+		*cur = next
+		return nil
+	}
+
+	total := stepLen(st, cur.Step)
+	for cur.Offset < total {
+		end := min(cur.Offset+chunk, total)
+		next := *cur
+		next.Offset = end
+		run.SetProgress(progress(cur.Offset))
+		err := run.Chunk(ctx, &next, func(ctx context.Context, tx pgx.Tx) error {
+			var err error
+			switch phase {
+			case "ranks", "merit_badges":
+				badges := phase == "merit_badges"
+				list := st.ranks
+				if badges {
+					list = st.badges
+				}
+				items := list[cur.Offset:end]
+				var ins, upd int
+				ins, upd, err = writeAwards(ctx, tx, st, items, badges)
+				if badges {
+					next.Counts.BadgesInserted += ins
+					next.Counts.BadgesUpdated += upd
+				} else {
+					next.Counts.RanksInserted += ins
+					next.Counts.RanksUpdated += upd
+				}
+				next.Counts.Duplicates += len(items) - ins - upd
+			case "rank_requirements", "merit_badge_requirements":
+				badges := phase == "merit_badge_requirements"
+				list := st.rankReqs
+				if badges {
+					list = st.badgeReqs
+				}
+				items := list[cur.Offset:end]
+				var res, ins, upd int
+				res, ins, upd, err = writeRequirements(ctx, tx, st, items, badges, job.CreatedBy)
+				if badges {
+					next.Counts.BadgeReqsInserted += ins
+					next.Counts.BadgeReqsUpdated += upd
+				} else {
+					next.Counts.RankReqsInserted += ins
+					next.Counts.RankReqsUpdated += upd
+				}
+				next.Counts.Duplicates += res - ins - upd
+				next.Counts.Unresolved += len(items) - res
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		run.SetProgress(progress(end))
+		*cur = next
+	}
+	cur.Step++
+	cur.Offset = 0
+	return nil
+}
+
+// stepLen is the number of items of a chunked step.
+func stepLen(st *staged, step int) int {
+	switch steps[step] {
+	case "ranks":
+		return len(st.ranks)
+	case "merit_badges":
+		return len(st.badges)
+	case "rank_requirements":
+		return len(st.rankReqs)
+	case "merit_badge_requirements":
+		return len(st.badgeReqs)
+	}
+	return 0
+}
+
+// itemsBefore counts the items of the steps before step.
+func itemsBefore(st *staged, step int) int {
+	n := 0
+	for i := 0; i < step; i++ {
+		n += stepLen(st, i)
+	}
+	return n
+}
+
+// buildResult turns the counts into the job result.
+func buildResult(st *staged, c counts) *Result {
+	r := &Result{
+		ScoutsCreated:                    c.ScoutsCreated,
+		RanksImported:                    c.RanksInserted + c.RanksUpdated,
+		RankRequirementsImported:         c.RankReqsInserted + c.RankReqsUpdated,
+		BadgesImported:                   c.BadgesInserted + c.BadgesUpdated,
+		BadgeRequirementsImported:        c.BadgeReqsInserted + c.BadgeReqsUpdated,
+		DuplicatesSkipped:                c.Duplicates,
+		ItemsUpdated:                     c.RanksUpdated + c.BadgesUpdated + c.RankReqsUpdated + c.BadgeReqsUpdated,
+		UnknownItems:                     st.stats.UnknownItems,
+		RequirementDefinitionsRegistered: c.DefinitionsRegistered,
+		ScoutsInFile:                     len(st.scouts),
+		Rows:                             st.stats,
+	}
+	for _, s := range st.scouts {
+		if s.Matched {
+			r.ScoutsMatched++
+		}
+		if s.Skipped {
+			r.ScoutsSkipped++
+		}
+	}
+	r.setWarnings(st.issues)
+	return r
+}
+
+// refNamesFor maps rank and badge ids to display names (for warnings).
+func refNamesFor(ref *reference) map[uuid.UUID]string {
+	m := map[uuid.UUID]string{}
+	for _, r := range ref.ranks {
+		m[r.ID] = r.Name
+	}
+	for _, b := range ref.badgesByCode {
+		m[b.ID] = b.Name
+	}
+	return m
+}

@@ -1,0 +1,106 @@
+package advancement
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	sqlfiles "github.com/chuckbox/importworker/sql"
+)
+
+// Issue is one warning or rejected row, stored in import_job_issues.
+type Issue struct {
+	Severity    string // "warning" or "error"
+	Code        string // e.g. unknown_merit_badge, invalid_row
+	Line        int    // line of the file, 0 when not from one row
+	BSAMemberID string
+	ScoutName   string
+	Item        string
+	Version     string
+	Message     string
+	Details     map[string]any
+	// Fingerprint identifies the issue within its job (a resumed job stores it once).
+	Fingerprint string
+}
+
+// Issue codes.
+const (
+	codeInvalidRow          = "invalid_row"
+	codeUnknownRank         = "unknown_rank"
+	codeUnknownBadge        = "unknown_merit_badge"
+	codeHistoricalBadge     = "historical_badge_mapped"
+	codeRequirementNotFound = "requirement_not_found"
+	codeScoutNotFound       = "scout_not_found"
+	codeInactiveScout       = "inactive_scout"
+	codeDuplicateScouts     = "duplicate_scout_records"
+	codeVersionMismatch     = "version_mismatch"
+	codeNoVersion           = "version_unknown"
+)
+
+// ImportWarning is the app's warning shape in import_jobs.result.warnings (camelCase JSON).
+type ImportWarning struct {
+	Type             string `json:"type"`
+	Scout            string `json:"scout,omitempty"`
+	Badge            string `json:"badge,omitempty"`
+	Rank             string `json:"rank,omitempty"`
+	Requirement      string `json:"requirement,omitempty"`
+	Version          string `json:"version,omitempty"`
+	Message          string `json:"message"`
+	RequestedVersion string `json:"requestedVersion,omitempty"`
+	UsedVersion      string `json:"usedVersion,omitempty"`
+	Count            int    `json:"count,omitempty"`
+	Line             int    `json:"line,omitempty"`
+}
+
+// warning converts an issue to the result's warning shape.
+func (i Issue) warning() ImportWarning {
+	w := ImportWarning{Type: i.Code, Scout: i.ScoutName, Version: i.Version, Message: i.Message, Line: i.Line}
+	switch i.Code {
+	case codeUnknownRank:
+		w.Rank = i.Item
+	case codeUnknownBadge, codeHistoricalBadge, codeVersionMismatch, codeNoVersion:
+		w.Badge = i.Item
+	}
+	if d, ok := i.Details["rank"].(string); ok {
+		w.Rank = d
+	}
+	if d, ok := i.Details["badge"].(string); ok {
+		w.Badge = d
+	}
+	if n, ok := i.Details["count"].(int); ok {
+		w.Count = n
+	}
+	return w
+}
+
+// insertIssues stores issues for the job inside tx (idempotent by fingerprint).
+func insertIssues(ctx context.Context, tx pgx.Tx, jobID, unitID uuid.UUID, issues []Issue) error {
+	if len(issues) == 0 {
+		return nil
+	}
+	n := len(issues)
+	sev, code, item, bsa, name, ver, msg, det, fp := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]*string, n), make([]string, n)
+	line := make([]int32, n)
+	for k, is := range issues {
+		sev[k], code[k], item[k], bsa[k], name[k], ver[k], msg[k], fp[k] =
+			is.Severity, is.Code, is.Item, is.BSAMemberID, is.ScoutName, is.Version, is.Message, is.Fingerprint
+		line[k] = int32(is.Line)
+		if len(is.Details) > 0 {
+			b, err := json.Marshal(is.Details)
+			if err != nil {
+				return fmt.Errorf("encode issue details: %w", err)
+			}
+			s := string(b)
+			det[k] = &s
+		}
+	}
+	_, err := tx.Exec(ctx, sqlfiles.Query("advancement_insert_issues"), jobID, unitID, sev, code, line, bsa, name, item, ver, msg, det, fp)
+	if err != nil {
+		return fmt.Errorf("store import issues: %w", err)
+	}
+	return nil
+}

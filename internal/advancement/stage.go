@@ -1,0 +1,426 @@
+package advancement
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
+)
+
+// stagedScout is one scout of the file.
+type stagedScout struct {
+	BSAMemberID string
+	FirstName   string
+	MiddleName  string
+	LastName    string
+	Line        int // first line of the scout in the file
+
+	// Set by matching (match.go).
+	ScoutID  uuid.UUID
+	Matched  bool // found in the unit before this job
+	Inactive bool
+	Skipped  bool // unmatched and createUnmatchedScouts is off
+}
+
+// Name is "First Last".
+func (s *stagedScout) Name() string { return strings.TrimSpace(s.FirstName + " " + s.LastName) }
+
+// awardItem is a rank or badge the file shows as awarded.
+type awardItem struct {
+	scout     int32
+	ref       uuid.UUID // bsa_ranks.id or bsa_merit_badges.id
+	version   int32     // badges: requirement version (0 = NULL)
+	awarded   scoutbook.Date
+	completed scoutbook.Date
+	line      int32
+}
+
+// reqItem is a completed requirement.
+type reqItem struct {
+	scout   int32
+	ref     uuid.UUID // rank or badge id
+	version int32
+	reqID   string
+	date    scoutbook.Date
+	line    int32
+}
+
+// definition is a requirement id seen in the file for (rank or badge, version).
+type definition struct {
+	ref     uuid.UUID
+	version int32
+	reqID   string
+	order   int32 // order of first appearance within (ref, version), for display_order
+}
+
+// scoutRef keys a (scout, rank or badge) pair.
+type scoutRef struct {
+	scout int32
+	ref   uuid.UUID
+}
+
+// fileStats counts what the file held and what staging skipped, and why.
+type fileStats struct {
+	Rows               int `json:"rows"`
+	NotSelected        int `json:"notSelected"`
+	NotAwarded         int `json:"notAwarded"`
+	IncompleteRequired int `json:"incompleteRequirements"`
+	HeaderRows         int `json:"headerRows"`
+	OtherRows          int `json:"otherRows"`
+	DuplicateRows      int `json:"duplicateRows"`
+	UnknownItems       int `json:"unknownItems"`
+	InvalidRows        int `json:"invalidRows"`
+}
+
+// staged is the result of staging: everything the write steps need.
+type staged struct {
+	scouts    []stagedScout // sorted by BSA member id
+	ranks     []awardItem   // each list sorted by (scout, line)
+	badges    []awardItem
+	rankReqs  []reqItem
+	badgeReqs []reqItem
+	rankDefs  []definition
+	badgeDefs []definition
+	// badgeVersion is the version each (scout, badge) progress row is created with.
+	badgeVersion map[scoutRef]int32
+	refNames     map[uuid.UUID]string // rank and badge display names, for messages
+	issues       []Issue              // warnings found while staging
+	rowErrors    []Issue // invalid rows: the job fails without writing
+	stats        fileStats
+}
+
+// totalItems is the number of items the write steps handle.
+func (s *staged) totalItems() int {
+	return len(s.ranks) + len(s.badges) + len(s.rankReqs) + len(s.badgeReqs)
+}
+
+// stager builds a staged import row by row.
+type stager struct {
+	ref      *reference
+	selected map[string]bool // nil = every scout
+	st       staged
+
+	scoutIndex map[string]int32
+	seenAward  map[scoutRef]bool
+	seenReq    map[reqKey]bool
+	seenDef    map[reqKey]int32 // scout = -1; value: order
+	defCount   map[scoutRef]int32
+	warned     map[string]bool // fingerprints of issues already recorded
+	intern     map[string]string
+}
+
+type reqKey struct {
+	scout   int32
+	ref     uuid.UUID
+	version int32
+	reqID   string
+}
+
+func newStager(ref *reference, selected []string) *stager {
+	s := &stager{
+		ref:        ref,
+		scoutIndex: map[string]int32{},
+		seenAward:  map[scoutRef]bool{},
+		seenReq:    map[reqKey]bool{},
+		seenDef:    map[reqKey]int32{},
+		defCount:   map[scoutRef]int32{},
+		warned:     map[string]bool{},
+		intern:     map[string]string{},
+	}
+	s.st.badgeVersion = map[scoutRef]int32{}
+	if len(selected) > 0 {
+		s.selected = map[string]bool{}
+		for _, id := range selected {
+			s.selected[strings.TrimSpace(id)] = true
+		}
+	}
+	return s
+}
+
+// errNoData is returned for a file without any scout or advancement row.
+var errNoData = errors.New("no data")
+
+// stageTroopCSV parses a Troop Advancement export. A structural problem (not a CSV, header
+// without the required columns, unterminated quote) is returned as an error; invalid rows
+// are collected in rowErrors.
+func stageTroopCSV(r io.Reader, ref *reference, selected []string) (*staged, error) {
+	rd, err := scoutbook.NewTroopReader(r)
+	if err != nil {
+		return nil, err
+	}
+	s := newStager(ref, selected)
+	for {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *scoutbook.ParseError
+			if errors.As(err, &pe) && !errors.Is(err, scoutbook.ErrMalformed) {
+				s.st.stats.Rows++
+				s.st.stats.InvalidRows++
+				s.st.rowErrors = append(s.st.rowErrors, Issue{
+					Severity: "error", Code: codeInvalidRow, Line: pe.Line, Message: pe.Error(),
+					Fingerprint: fmt.Sprintf("invalid_row|%d|%s", pe.Line, pe.Field),
+				})
+				continue
+			}
+			return nil, err
+		}
+		s.add(row)
+	}
+	return s.finish()
+}
+
+// add stages one parsed row.
+func (s *stager) add(row scoutbook.TroopRow) {
+	s.st.stats.Rows++
+	if s.selected != nil && !s.selected[row.BSAMemberID] {
+		s.st.stats.NotSelected++
+		return
+	}
+	si := s.scout(row)
+	scout := &s.st.scouts[si]
+	line := int32(row.Line)
+	switch row.Kind {
+	case scoutbook.KindRank:
+		if !row.Awarded && row.AwardedDate.IsZero() {
+			s.st.stats.NotAwarded++
+			return
+		}
+		rank, ok := s.ref.ranks[row.RankCode]
+		if row.RankCode == "" || !ok {
+			s.unknown(scout, row, codeUnknownRank, row.Advancement,
+				fmt.Sprintf("Line %d: %q is not a Scouts BSA rank; the row was not imported.", row.Line, row.Advancement))
+			return
+		}
+		if s.seenAward[scoutRef{si, rank.ID}] {
+			s.st.stats.DuplicateRows++
+			return
+		}
+		s.seenAward[scoutRef{si, rank.ID}] = true
+		s.st.ranks = append(s.st.ranks, awardItem{scout: si, ref: rank.ID, awarded: firstDate(row.AwardedDate, row.DateCompleted),
+			completed: row.DateCompleted, line: line})
+
+	case scoutbook.KindMeritBadge:
+		if !row.Awarded && row.AwardedDate.IsZero() {
+			s.st.stats.NotAwarded++
+			return
+		}
+		badge, ok := s.badge(scout, row)
+		if !ok {
+			return
+		}
+		key := scoutRef{si, badge.ID}
+		if s.seenAward[key] {
+			s.st.stats.DuplicateRows++
+			return
+		}
+		s.seenAward[key] = true
+		version := int32(row.VersionYear)
+		if version == 0 {
+			version = int32(badge.Version)
+		}
+		s.st.badgeVersion[key] = version
+		s.st.badges = append(s.st.badges, awardItem{scout: si, ref: badge.ID, version: version,
+			awarded: firstDate(row.AwardedDate, row.DateCompleted), completed: row.DateCompleted, line: line})
+
+	case scoutbook.KindRankRequirement:
+		if row.IsHeaderRow() {
+			s.st.stats.HeaderRows++
+			return
+		}
+		rank, ok := s.ref.ranks[row.RankCode]
+		if !ok {
+			s.unknown(scout, row, codeUnknownRank, row.AdvancementType,
+				fmt.Sprintf("Line %d: %q is not a Scouts BSA rank; the row was not imported.", row.Line, row.AdvancementType))
+			return
+		}
+		version := int32(row.VersionYear)
+		if version == 0 {
+			version = int32(rank.Version)
+		}
+		s.requirement(si, rank.ID, version, row, &s.st.rankReqs, &s.st.rankDefs)
+
+	case scoutbook.KindMeritBadgeRequirement:
+		if row.IsHeaderRow() {
+			s.st.stats.HeaderRows++
+			return
+		}
+		badge, ok := s.badge(scout, row)
+		if !ok {
+			return
+		}
+		version := int32(row.VersionYear)
+		if version == 0 {
+			version = int32(badge.Version)
+		}
+		if version == 0 {
+			s.st.stats.UnknownItems++
+			s.warn(Issue{Severity: "warning", Code: codeNoVersion, Line: row.Line, BSAMemberID: scout.BSAMemberID,
+				ScoutName: scout.Name(), Item: row.BadgeName,
+				Message: fmt.Sprintf("Line %d: %s requirement %s has no version year and the badge has no current version; the row was not imported.",
+					row.Line, row.BadgeName, row.RequirementID),
+				Fingerprint: fmt.Sprintf("%s|%d", codeNoVersion, row.Line)})
+			return
+		}
+		key := scoutRef{si, badge.ID}
+		if _, ok := s.st.badgeVersion[key]; !ok {
+			s.st.badgeVersion[key] = version
+		}
+		s.requirement(si, badge.ID, version, row, &s.st.badgeReqs, &s.st.badgeDefs)
+
+	default:
+		s.st.stats.OtherRows++
+	}
+}
+
+// requirement stages a requirement row: its id is registered as a definition whether or not
+// it is complete; a completed one (a date, or Scoutbook's approved flag) becomes an item.
+func (s *stager) requirement(si int32, ref uuid.UUID, version int32, row scoutbook.TroopRow, items *[]reqItem, defs *[]definition) {
+	reqID := s.internString(row.RequirementID)
+	dk := reqKey{scout: -1, ref: ref, version: version, reqID: reqID}
+	if _, ok := s.seenDef[dk]; !ok {
+		rv := scoutRef{scout: version, ref: ref}
+		s.defCount[rv]++
+		s.seenDef[dk] = s.defCount[rv]
+		*defs = append(*defs, definition{ref: ref, version: version, reqID: reqID, order: s.defCount[rv]})
+	}
+	if row.DateCompleted.IsZero() && !row.Approved {
+		s.st.stats.IncompleteRequired++
+		return
+	}
+	k := reqKey{scout: si, ref: ref, version: version, reqID: reqID}
+	if s.seenReq[k] {
+		s.st.stats.DuplicateRows++
+		return
+	}
+	s.seenReq[k] = true
+	*items = append(*items, reqItem{scout: si, ref: ref, version: version, reqID: reqID,
+		date: firstDate(row.DateCompleted, row.MarkedCompletedDate), line: int32(row.Line)})
+}
+
+// badge resolves the row's badge, recording a warning when it is unknown or mapped from a
+// discontinued badge.
+func (s *stager) badge(scout *stagedScout, row scoutbook.TroopRow) (refItem, bool) {
+	badge, alias, ok := s.ref.badge(row.BadgeKey)
+	if !ok {
+		s.unknown(scout, row, codeUnknownBadge, row.BadgeName,
+			fmt.Sprintf("%q is not a known merit badge; its rows for %s were not imported (first on line %d).",
+				row.BadgeName, scout.Name(), row.Line))
+		return refItem{}, false
+	}
+	if alias != "" && scoutbook.IsHistoricalAlias(alias) {
+		s.warn(Issue{Severity: "warning", Code: codeHistoricalBadge, Line: row.Line, BSAMemberID: scout.BSAMemberID,
+			ScoutName: scout.Name(), Item: row.BadgeName,
+			Message: fmt.Sprintf("%q is a discontinued badge; it was imported as its successor %q (first on line %d).",
+				row.BadgeName, badge.Name, row.Line),
+			Details:     map[string]any{"badge": row.BadgeName, "importedAs": badge.Code},
+			Fingerprint: fmt.Sprintf("%s|%s|%s", codeHistoricalBadge, scout.BSAMemberID, row.BadgeKey)})
+	}
+	return badge, true
+}
+
+// unknown records an item that cannot be mapped (once per scout and name).
+func (s *stager) unknown(scout *stagedScout, row scoutbook.TroopRow, code, item, message string) {
+	s.st.stats.UnknownItems++
+	s.warn(Issue{Severity: "warning", Code: code, Line: row.Line, BSAMemberID: scout.BSAMemberID,
+		ScoutName: scout.Name(), Item: item, Version: row.Version, Message: message,
+		Fingerprint: fmt.Sprintf("%s|%s|%s", code, scout.BSAMemberID, strings.ToLower(item))})
+}
+
+// warn records an issue once per fingerprint.
+func (s *stager) warn(is Issue) {
+	if s.warned[is.Fingerprint] {
+		return
+	}
+	s.warned[is.Fingerprint] = true
+	s.st.issues = append(s.st.issues, is)
+}
+
+// scout returns the index of the row's scout, adding it on first sight.
+func (s *stager) scout(row scoutbook.TroopRow) int32 {
+	if i, ok := s.scoutIndex[row.BSAMemberID]; ok {
+		return i
+	}
+	i := int32(len(s.st.scouts))
+	s.scoutIndex[row.BSAMemberID] = i
+	s.st.scouts = append(s.st.scouts, stagedScout{BSAMemberID: row.BSAMemberID, FirstName: row.FirstName,
+		MiddleName: row.MiddleName, LastName: row.LastName, Line: row.Line})
+	return i
+}
+
+func (s *stager) internString(v string) string {
+	if x, ok := s.intern[v]; ok {
+		return x
+	}
+	s.intern[v] = v
+	return v
+}
+
+// finish sorts scouts by BSA member id and items by (scout, line), so staging the same file
+// always gives the same order (checkpoints are offsets into these lists).
+func (s *stager) finish() (*staged, error) {
+	st := &s.st
+	order := make([]int32, len(st.scouts))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return compareMemberIDs(st.scouts[a].BSAMemberID, st.scouts[b].BSAMemberID)
+	})
+	remap := make([]int32, len(order))
+	sorted := make([]stagedScout, len(order))
+	for newIdx, old := range order {
+		remap[old] = int32(newIdx)
+		sorted[newIdx] = st.scouts[old]
+	}
+	st.scouts = sorted
+	for _, list := range []*[]awardItem{&st.ranks, &st.badges} {
+		for i := range *list {
+			(*list)[i].scout = remap[(*list)[i].scout]
+		}
+		slices.SortStableFunc(*list, func(a, b awardItem) int { return cmp.Or(cmp.Compare(a.scout, b.scout), cmp.Compare(a.line, b.line)) })
+	}
+	for _, list := range []*[]reqItem{&st.rankReqs, &st.badgeReqs} {
+		for i := range *list {
+			(*list)[i].scout = remap[(*list)[i].scout]
+		}
+		slices.SortStableFunc(*list, func(a, b reqItem) int { return cmp.Or(cmp.Compare(a.scout, b.scout), cmp.Compare(a.line, b.line)) })
+	}
+	versions := make(map[scoutRef]int32, len(st.badgeVersion))
+	for k, v := range st.badgeVersion {
+		versions[scoutRef{scout: remap[k.scout], ref: k.ref}] = v
+	}
+	st.badgeVersion = versions
+	if len(st.scouts) == 0 && len(st.rowErrors) == 0 {
+		return nil, fmt.Errorf("%w: no scouts found in the file", errNoData)
+	}
+	return st, nil
+}
+
+// compareMemberIDs orders numeric ids numerically (then as text).
+func compareMemberIDs(a, b string) int {
+	na, errA := strconv.ParseUint(a, 10, 64)
+	nb, errB := strconv.ParseUint(b, 10, 64)
+	if errA == nil && errB == nil && na != nb {
+		return cmp.Compare(na, nb)
+	}
+	return strings.Compare(a, b)
+}
+
+func firstDate(ds ...scoutbook.Date) scoutbook.Date {
+	for _, d := range ds {
+		if !d.IsZero() {
+			return d
+		}
+	}
+	return scoutbook.Date{}
+}

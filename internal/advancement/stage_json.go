@@ -1,0 +1,122 @@
+package advancement
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
+)
+
+// stagedTroopAdvancement is the app's StagedTroopAdvancement JSON (import_jobs.staged_data),
+// produced by its existing preview flow. Only the fields the import needs are read.
+type stagedTroopAdvancement struct {
+	Scouts []struct {
+		BSAMemberID            string         `json:"bsaMemberId"`
+		FirstName              string         `json:"firstName"`
+		LastName               string         `json:"lastName"`
+		Ranks                  []stagedChange `json:"ranks"`
+		RankRequirements       []stagedChange `json:"rankRequirements"`
+		MeritBadges            []stagedChange `json:"meritBadges"`
+		MeritBadgeRequirements []stagedChange `json:"meritBadgeRequirements"`
+	} `json:"scouts"`
+}
+
+// stagedChange is one StagedChange item.
+type stagedChange struct {
+	Type              string  `json:"type"`
+	Name              string  `json:"name"`
+	Code              string  `json:"code"`
+	RequirementNumber string  `json:"requirementNumber"`
+	Version           string  `json:"version"`
+	Date              *string `json:"date"`
+}
+
+// stageStagedJSON stages the app's staged JSON. The app's own match results (scoutId,
+// matchStatus, status) are not trusted: scouts are matched again by BSA member id and items
+// classified against the database as it is now. Items carry no line numbers.
+func stageStagedJSON(raw []byte, ref *reference, selected []string) (*staged, error) {
+	var in stagedTroopAdvancement
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return nil, fmt.Errorf("staged_data is not a StagedTroopAdvancement JSON object: %w", err)
+	}
+	s := newStager(ref, selected)
+	for _, sc := range in.Scouts {
+		base := scoutbook.TroopRow{BSAMemberID: strings.TrimSpace(sc.BSAMemberID), FirstName: sc.FirstName, LastName: sc.LastName}
+		if base.BSAMemberID == "" {
+			continue
+		}
+		for _, groups := range []struct {
+			kind  scoutbook.Kind
+			items []stagedChange
+		}{
+			{scoutbook.KindRank, sc.Ranks},
+			{scoutbook.KindMeritBadge, sc.MeritBadges},
+			{scoutbook.KindRankRequirement, sc.RankRequirements},
+			{scoutbook.KindMeritBadgeRequirement, sc.MeritBadgeRequirements},
+		} {
+			for _, c := range groups.items {
+				row, err := c.toRow(base, groups.kind)
+				if err != nil {
+					s.st.rowErrors = append(s.st.rowErrors, Issue{Severity: "error", Code: codeInvalidRow,
+						BSAMemberID: base.BSAMemberID, Item: c.Name, Message: err.Error(),
+						Fingerprint: fmt.Sprintf("invalid_row|%s|%s|%s", base.BSAMemberID, groups.kind, c.Name)})
+					s.st.stats.InvalidRows++
+					continue
+				}
+				s.add(row)
+			}
+		}
+	}
+	return s.finish()
+}
+
+// toRow turns a staged change into the row the CSV would have had.
+func (c stagedChange) toRow(base scoutbook.TroopRow, kind scoutbook.Kind) (scoutbook.TroopRow, error) {
+	row := base
+	row.Kind = kind
+	row.Version = strings.TrimSpace(c.Version)
+	if row.Version != "" {
+		if _, err := fmt.Sscanf(row.Version, "%d", &row.VersionYear); err != nil {
+			return row, fmt.Errorf("scout %s: %s: version %q is not a year", base.BSAMemberID, c.Name, c.Version)
+		}
+	}
+	var date scoutbook.Date
+	if c.Date != nil && *c.Date != "" {
+		d, err := scoutbook.ParseDate(*c.Date)
+		if err != nil {
+			return row, fmt.Errorf("scout %s: %s: date %q: %v", base.BSAMemberID, c.Name, *c.Date, err)
+		}
+		date = d
+	}
+	switch kind {
+	case scoutbook.KindRank:
+		row.RankCode = c.Code
+		row.Advancement = c.Name
+		row.Awarded = true
+		row.AwardedDate = date
+	case scoutbook.KindMeritBadge:
+		row.BadgeName = c.Name
+		row.BadgeKey = c.Code
+		if row.BadgeKey == "" {
+			row.BadgeKey = scoutbook.NormalizeBadgeName(c.Name)
+		}
+		row.Awarded = true
+		row.AwardedDate = date
+	case scoutbook.KindRankRequirement:
+		row.RankCode = c.Code
+		row.RequirementID = c.RequirementNumber
+		row.Approved = true
+		row.DateCompleted = date
+	case scoutbook.KindMeritBadgeRequirement:
+		row.BadgeName = strings.TrimSpace(strings.TrimSuffix(c.Name, " "+c.RequirementNumber))
+		row.BadgeKey = c.Code
+		if row.BadgeKey == "" {
+			row.BadgeKey = scoutbook.NormalizeBadgeName(row.BadgeName)
+		}
+		row.RequirementID = c.RequirementNumber
+		row.Approved = true
+		row.DateCompleted = date
+	}
+	return row, nil
+}

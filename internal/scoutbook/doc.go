@@ -1,0 +1,45 @@
+// Package scoutbook reads the files that Scoutbook exports, starting with
+// the unit-wide "Troop Advancement" CSV. It knows the file formats only: it
+// uses nothing but the standard library and never touches a database.
+//
+// # Troop Advancement export
+//
+// The export has one row per (scout, advancement item): ranks, merit badges,
+// and every requirement of both, plus awards the importer ignores. A real
+// troop file has about 55,000 rows, so [TroopReader] streams it:
+//
+//	tr, err := scoutbook.NewTroopReader(file)
+//	if err != nil {
+//		return fmt.Errorf("read export header: %w", err) // fatal, e.g. missing columns
+//	}
+//	for {
+//		row, err := tr.Next()
+//		if errors.Is(err, io.EOF) {
+//			break
+//		}
+//		var perr *scoutbook.ParseError
+//		if errors.As(err, &perr) && !perr.Fatal {
+//			problems = append(problems, perr) // one bad row; keep going
+//			continue
+//		}
+//		if err != nil {
+//			return fmt.Errorf("read export: %w", err)
+//		}
+//		use(row)
+//	}
+//
+// The reader accepts what real and hand-edited exports contain: a UTF-8
+// byte order mark, CRLF line endings, blank lines anywhere, quoted fields
+// with commas, newlines and doubled quotes, header names in any case and
+// spacing and in any order (or no header at all), and every date form
+// Scoutbook writes (see [ParseDate]). Each row is classified by its
+// advancementtype into a [Kind], with rank codes ([RankCodeFromName]) and
+// badge keys ([NormalizeBadgeName], [BadgeAliases]) already derived.
+//
+// # Errors
+//
+// Problems are reported as [*ParseError] values that name the line, the
+// column and the value, in words a troop leader can act on. Row-level
+// errors leave the reader usable; structural ones (a broken header, a quote
+// that is never closed) are fatal and wrap [ErrMalformed].
+package scoutbook

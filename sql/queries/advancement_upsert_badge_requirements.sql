@@ -1,0 +1,59 @@
+-- advancement_upsert_badge_requirements: record completed merit badge requirements.
+--
+-- Each input names (scout, badge, version, Scoutbook requirement id). The id is matched
+-- exactly within (badge, version), on scoutbook_requirement_number first, then on
+-- requirement_number; never a looser variant. The scout's progress row for the badge must
+-- exist (advancement_ensure_badge_parents). Two inputs that land on the same progress row and
+-- definition are merged (first wins), so one statement never touches a row twice.
+--
+-- Writes: a new row with the export's status (approved when Scoutbook shows the sign-off,
+-- otherwise completed) and date; an existing row only when that moves it up
+-- (not_started -> completed, completed -> approved, ...). approved and awarded rows are never
+-- touched, and an unchanged row is not rewritten.
+--
+-- $1 scout ids, $2 badge ids, $3 versions, $4 requirement ids, $5 completion dates, $6
+-- statuses, $7 profile id of the leader who ran the import (completed_by).
+-- Returns: resolved inputs, inserted rows, updated rows.
+with input as (
+    select *
+    from unnest($1::uuid[], $2::uuid[], $3::integer[], $4::text[], $5::date[], $6::text[])
+         with ordinality as v(scout_id, merit_badge_id, version_year, requirement_id, completed_on, status, ord)
+),
+resolved as (
+    select distinct on (p.id, d.id)
+           p.id as progress_id, d.id as definition_id, v.completed_on, v.status
+    from input v
+    join public.scout_merit_badge_progress p
+      on p.scout_id = v.scout_id and p.merit_badge_id = v.merit_badge_id
+    join lateral (
+        select d.id
+        from public.bsa_merit_badge_requirements d
+        where d.merit_badge_id = v.merit_badge_id
+          and d.version_year = v.version_year
+          and (d.scoutbook_requirement_number = v.requirement_id or d.requirement_number = v.requirement_id)
+        order by (d.scoutbook_requirement_number = v.requirement_id) desc nulls last, d.is_header, d.display_order, d.id
+        limit 1
+    ) d on true
+    order by p.id, d.id, v.ord
+),
+written as (
+    insert into public.scout_merit_badge_requirement_progress as r
+        (scout_merit_badge_progress_id, requirement_id, status, completed_at, completed_by, notes)
+    select progress_id, definition_id, status::public.advancement_status,
+           completed_on::timestamp at time zone 'UTC', $7, 'Imported from Scoutbook'
+    from resolved
+    on conflict (scout_merit_badge_progress_id, requirement_id) do update
+    set status = excluded.status,
+        completed_at = coalesce(excluded.completed_at, r.completed_at),
+        completed_by = excluded.completed_by,
+        updated_at = now()
+    where array_position(array['not_started', 'in_progress', 'pending_approval', 'completed', 'approved', 'awarded'],
+                         r.status::text)
+        < array_position(array['not_started', 'in_progress', 'pending_approval', 'completed', 'approved', 'awarded'],
+                         excluded.status::text)
+    returning (xmax = 0) as inserted
+)
+select (select count(*) from resolved) as resolved,
+       count(*) filter (where inserted) as inserted,
+       count(*) filter (where not inserted) as updated
+from written;
