@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -48,10 +49,15 @@ func (c *Cluster) URL(database, role string) string {
 	u := *c.external
 	u.Path = "/" + database
 	q := u.Query()
-	if role != "" && (u.User == nil || role != u.User.Username()) {
-		q.Set("options", "-c role="+role)
-	}
+	q.Del("options")
 	u.RawQuery = q.Encode()
+	if role != "" && (u.User == nil || role != u.User.Username()) {
+		// %20, not "+": libpq-style parsers do not turn "+" into a space.
+		if u.RawQuery != "" {
+			u.RawQuery += "&"
+		}
+		u.RawQuery += "options=" + strings.ReplaceAll(url.QueryEscape("-c role="+role), "+", "%20")
+	}
 	return u.String()
 }
 

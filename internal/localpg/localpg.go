@@ -311,4 +311,3 @@ func appendFile(path, text string) error {
 
 // quoteIdent quotes a SQL identifier.
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-

@@ -222,4 +222,3 @@ func Latest(files fs.FS) (uint64, error) {
 	}
 	return all[len(all)-1].Version, nil
 }
-

@@ -82,7 +82,7 @@ comment on column public.import_jobs.total_scouts is 'Scouts the job will import
 comment on column public.import_jobs.processed_scouts is 'Scouts fully imported so far; rises monotonically to total_scouts.';
 comment on column public.import_jobs.total_items is 'Items (ranks, badges, requirements) the job will look at; known before the first chunk.';
 comment on column public.import_jobs.processed_items is 'Items handled so far (written, or found already present); rises monotonically to total_items.';
-comment on column public.import_jobs.current_phase is 'What the worker is doing: queued, staging, scouts, ranks, merit_badges, rank_requirements, merit_badge_requirements, finishing, done.';
+comment on column public.import_jobs.current_phase is 'What is happening: queued, starting, staging, scouts, requirement_definitions, ranks, merit_badges, rank_requirements, merit_badge_requirements, finishing, done; or retry_scheduled, failed, cancelled.';
 comment on column public.import_jobs.result is 'Outcome (TroopAdvancementImportResult for troop imports): counts, capped warnings, timings. Full issue list in import_job_issues.';
 comment on column public.import_jobs.error_message is 'Why the job failed or was cancelled, written for the leader.';
 comment on column public.import_jobs.created_at is 'When the job was inserted.';

@@ -166,55 +166,62 @@ $$;
 comment on function import_private.import_jobs_after_update_notify() is
     'NOTIFY import_jobs when a job becomes pending again; NOTIFY import_job_cancel when a running job is asked to cancel.';
 
+-- No column list: a retry only names retry_requested_at, and the BEFORE trigger changes the
+-- status; a column-list trigger would not see that. The WHEN clause looks at the final row,
+-- so progress updates never call the function.
 drop trigger if exists import_jobs_after_update_notify on public.import_jobs;
 create trigger import_jobs_after_update_notify
-    after update of status, cancel_requested_at on public.import_jobs
-    for each row execute function import_private.import_jobs_after_update_notify();
+    after update on public.import_jobs
+    for each row
+    when (old.status is distinct from new.status
+          or old.cancel_requested_at is distinct from new.cancel_requested_at)
+    execute function import_private.import_jobs_after_update_notify();
 
 -- RPC for supabase-js: supabase.rpc('cancel_import_job', { job_id }). Security invoker, so RLS
--- decides; a job the caller cannot see is "not found".
-create or replace function public.cancel_import_job(job_id uuid) returns public.import_jobs
+-- decides; a job the caller cannot see is "not found". Returns the job's state only (never
+-- its multi-megabyte input).
+create or replace function public.cancel_import_job(job_id uuid)
+    returns table (id uuid, status text, current_phase text, attempt integer,
+                   cancel_requested_at timestamptz, retry_requested_at timestamptz, error_message text)
     language plpgsql
     security invoker
     set search_path = ''
 as $$
-declare
-    job public.import_jobs;
 begin
+    return query
     update public.import_jobs j
     set cancel_requested_at = now()
     where j.id = cancel_import_job.job_id
-    returning j.* into job;
+    returning j.id, j.status, j.current_phase, j.attempt, j.cancel_requested_at, j.retry_requested_at, j.error_message;
     if not found then
         raise exception 'import job % not found', cancel_import_job.job_id using errcode = 'P0002';
     end if;
-    return job;
 end
 $$;
 comment on function public.cancel_import_job(uuid) is
-    'Requests cancellation of an import job (leaders of its unit only). Returns the updated row.';
+    'Requests cancellation of an import job (leaders of its unit only). Returns the job''s new state.';
 
 -- supabase.rpc('retry_import_job', { job_id }): run a failed or cancelled job again.
-create or replace function public.retry_import_job(job_id uuid) returns public.import_jobs
+create or replace function public.retry_import_job(job_id uuid)
+    returns table (id uuid, status text, current_phase text, attempt integer,
+                   cancel_requested_at timestamptz, retry_requested_at timestamptz, error_message text)
     language plpgsql
     security invoker
     set search_path = ''
 as $$
-declare
-    job public.import_jobs;
 begin
+    return query
     update public.import_jobs j
     set retry_requested_at = now()
     where j.id = retry_import_job.job_id
-    returning j.* into job;
+    returning j.id, j.status, j.current_phase, j.attempt, j.cancel_requested_at, j.retry_requested_at, j.error_message;
     if not found then
         raise exception 'import job % not found', retry_import_job.job_id using errcode = 'P0002';
     end if;
-    return job;
 end
 $$;
 comment on function public.retry_import_job(uuid) is
-    'Runs a failed or cancelled import job again from its checkpoint (leaders of its unit only). Returns the updated row.';
+    'Runs a failed or cancelled import job again from its checkpoint (leaders of its unit only). Returns the job''s new state.';
 
 revoke all on function public.cancel_import_job(uuid) from public, anon;
 revoke all on function public.retry_import_job(uuid) from public, anon;
