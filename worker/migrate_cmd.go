@@ -52,3 +52,8 @@ func migrateCommand(ctx context.Context, args []string) error {
 	fmt.Printf("schema is at version %d\n", res.Version)
 	return nil
 }
+
+// fsGlobMigrations lists the embedded migration files.
+func fsGlobMigrations() ([]migrate.Migration, error) {
+	return migrate.List(supabase.Migrations())
+}

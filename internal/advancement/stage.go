@@ -92,7 +92,7 @@ type staged struct {
 	badgeVersion map[scoutRef]int32
 	refNames     map[uuid.UUID]string // rank and badge display names, for messages
 	issues       []Issue              // warnings found while staging
-	rowErrors    []Issue // invalid rows: the job fails without writing
+	rowErrors    []Issue              // invalid rows: the job fails without writing
 	stats        fileStats
 }
 

@@ -14,7 +14,6 @@ package pgtest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -152,23 +151,7 @@ func (d *DB) AsClient(ctx context.Context, claims Claims, fn func(tx pgx.Tx) err
 
 // RunAsClient is AsClient on an existing authenticator connection.
 func RunAsClient(ctx context.Context, conn *pgx.Conn, claims Claims, fn func(tx pgx.Tx) error) error {
-	raw, err := json.Marshal(claims)
-	if err != nil {
-		return fmt.Errorf("encode claims: %w", err)
-	}
-	role, _ := claims["role"].(string)
-	if role == "" {
-		role = "anon"
-	}
-	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `select set_config('role', $1, true),
-		                               set_config('request.jwt.claims', $2, true),
-		                               set_config('search_path', 'public, extensions', true)`, role, string(raw))
-		if err != nil {
-			return fmt.Errorf("set request settings: %w", err)
-		}
-		return fn(tx)
-	})
+	return localpg.RunAsClient(ctx, conn, claims, fn)
 }
 
 // IsPermissionDenied reports whether err is PostgreSQL's insufficient_privilege (42501), which

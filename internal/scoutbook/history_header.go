@@ -179,7 +179,7 @@ func (p *historyParser) currentRank(n int, value string) {
 	if h.CurrentRankName == "" {
 		return
 	}
-	if code, ok := historyRankCode(h.CurrentRankName); ok {
+	if code, ok := RankCodeFromName(h.CurrentRankName); ok {
 		h.CurrentRankCode = code
 	} else {
 		p.warn(n, "unknown current rank %q", h.CurrentRankName)

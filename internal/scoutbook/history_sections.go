@@ -108,7 +108,7 @@ func historyTitleKey(cell string) string {
 // is an unrecognised title-like line taken as the start of an unknown
 // section.
 func historySectionTitle(cells []string, atBlockStart bool) (historyTitle, bool) {
-	if code, ok := historyRankCode(cells[0]); ok {
+	if code, ok := RankCodeFromName(cells[0]); ok {
 		if code != "scout" || !strings.Contains(strings.ToLower(strings.Join(cells, " ")), "scouts bsa") {
 			return historyTitle{section: historyInRank, rankCode: code}, true
 		}
@@ -161,12 +161,6 @@ func historyTitleShaped(cells []string) bool {
 		}
 	}
 	return true
-}
-
-// historyRankCode maps a rank name as the report prints it ("Star",
-// "Star Scout", "Star Rank", "Star Scout Rank", any case) to its rank code.
-func historyRankCode(name string) (string, bool) {
-	return RankCodeFromName(name)
 }
 
 // openSection starts the section whose title is on line n.

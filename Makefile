@@ -1,0 +1,44 @@
+# The two commands of the README: `make demo` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+GO ?= go
+PKGS := ./...
+
+.PHONY: help deps demo test test-go test-sql vet bench fuzz build docker-build clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+deps: ## install PostgreSQL 15, pgTAP, pg_prove and wal2json when missing (Debian)
+	@bash scripts/install-deps.sh
+
+demo: deps ## local PostgreSQL + worker + a realistic 55-scout import with live progress
+	$(GO) run ./worker demo
+
+test: deps vet test-go test-sql ## everything: Go tests (real PostgreSQL) and the pgTAP suite
+
+vet: ## go vet + gofmt check
+	$(GO) vet $(PKGS)
+	@out=$$(gofmt -l internal worker sql supabase); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+test-go: ## Go tests (each package starts its own throwaway PostgreSQL)
+	$(GO) test -count=1 -skip '^TestPgTAP$$' $(PKGS)
+
+test-sql: ## pgTAP tests of supabase/tests with pg_prove, against a fresh migrated database
+	$(GO) test -count=1 -v -run '^TestPgTAP$$' ./internal/schematest
+
+bench: deps ## benchmarks (figures in the README)
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/advancement
+	$(GO) test -run '^$$' -bench . ./internal/jobs ./internal/scoutbook ./internal/scoutgen
+
+fuzz: ## a short run of every fuzz target
+	for t in FuzzTroopReader FuzzParseDate FuzzNormalizeBadgeName FuzzParseHistory; do \
+	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 20s ./internal/scoutbook || exit 1; done
+
+build: ## build bin/worker
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/worker ./worker
+
+docker-build: ## build the container image (needs a Docker engine)
+	docker build -t import-worker .
+
+clean:
+	rm -rf bin
