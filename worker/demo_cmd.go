@@ -84,12 +84,14 @@ func demoCommand(ctx context.Context, args []string) error {
 		stats.Rows, stats.Scouts, stats.CompletedRequirements, float64(export.Len())/1e6)
 
 	worker, err := jobs.NewWorker(jobs.Config{
-		Pool:          pool,
-		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, cluster.URL("troop_demo", "postgres")) },
-		Handlers:      handlers(),
-		WorkerID:      "demo-worker",
-		Concurrency:   2,
-		Logger:        logger,
+		Pool: pool,
+		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) {
+			return pgx.Connect(ctx, cluster.URL("troop_demo", "postgres"))
+		},
+		Handlers:    handlers(),
+		WorkerID:    "demo-worker",
+		Concurrency: 2,
+		Logger:      logger,
 	})
 	if err != nil {
 		return err
