@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -180,9 +181,21 @@ func (c *Cluster) DropDatabase(ctx context.Context, name string) error {
 		return fmt.Errorf("connect as superuser: %w", err)
 	}
 	defer admin.Close(ctx)
-	_, _ = admin.Exec(ctx, `select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = $1 and not active`, name)
-	if _, err := admin.Exec(ctx, `drop database if exists `+quoteIdent(name)+` with (force)`); err != nil {
-		return fmt.Errorf("drop database %s: %w", name, err)
+	// A test's slot connection may still be exiting: end its backend, wait for the slot to be
+	// released (temporary slots then vanish), drop what is left, then the database.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, _ = admin.Exec(ctx, `select pg_terminate_backend(active_pid) from pg_replication_slots
+			where database = $1 and active_pid is not null`, name)
+		_, _ = admin.Exec(ctx, `select pg_drop_replication_slot(slot_name) from pg_replication_slots
+			where database = $1 and not active`, name)
+		_, err := admin.Exec(ctx, `drop database if exists `+quoteIdent(name)+` with (force)`)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("drop database %s: %w", name, err)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a condition with a deadline
 	}
-	return nil
 }

@@ -8,7 +8,8 @@ package scoutbook
 //   - history.go          types, ParseHistory, the line loop
 //   - history_lines.go    splitting the input into cells, one CSV record a line
 //   - history_header.go   the header block (name, unit, BSA ID, rank, positions)
-//   - history_sections.go recognising section titles and reading section lines
+//   - history_sections.go recognising section titles
+//   - history_items.go    reading the lines of each section
 //   - history_dates.go    the report's date and number formats
 //   - history_abbrev.go   badge abbreviations and badge-code resolution
 
@@ -241,7 +242,8 @@ type HistoryWarning struct {
 // Unknown sections and unreadable lines are reported in SkippedSections and
 // Warnings rather than failing. ParseHistory returns a *HistoryParseError only
 // when the input is too large, is not a history report (no scout name and no
-// BSA ID), or holds more than one scout.
+// BSA ID), or holds more than one scout; errors from r are returned wrapped.
+// ParseHistory is safe for concurrent use.
 func ParseHistory(r io.Reader) (*HistoryReport, error) {
 	data, err := io.ReadAll(io.LimitReader(r, HistoryMaxBytes+1))
 	if err != nil {
