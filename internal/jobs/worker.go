@@ -439,7 +439,8 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 
 	cause := context.Cause(softCtx)
 	// End-of-job writes get their own deadline: the job's contexts may be cancelled already.
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	// Writes are retried while the database is unreachable (see retryWrite).
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
 	if errors.Is(cause, ErrLeaseLost) || errors.Is(err, ErrLeaseLost) {
@@ -461,7 +462,9 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 
 	switch {
 	case err == nil:
-		ok, werr := w.store.complete(ctx, job.ID, job.leaseToken, run.resultValue())
+		ok, werr := retryWrite(ctx, func(ctx context.Context) (bool, error) {
+			return w.store.complete(ctx, job.ID, job.leaseToken, run.resultValue())
+		})
 		out := finalWrite(ok, werr, OutcomeCompleted)
 		if out == OutcomeCompleted {
 			w.metrics.completed.WithLabelValues(job.Type).Inc()
@@ -473,25 +476,20 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 		p := run.Progress()
 		msg := fmt.Sprintf("Cancelled by a leader. %d of %d items had been processed; what was imported before the cancel is kept.",
 			p.ProcessedItems, p.TotalItems)
-		ok, werr := w.store.finish(ctx, job.ID, job.leaseToken, "cancelled", msg, run.resultValue())
+		ok, werr := retryWrite(ctx, func(ctx context.Context) (bool, error) {
+			return w.store.finish(ctx, job.ID, job.leaseToken, "cancelled", msg, run.resultValue())
+		})
 		out := finalWrite(ok, werr, OutcomeCancelled)
 		if out == OutcomeCancelled {
 			w.metrics.cancelled.WithLabelValues(job.Type).Inc()
 		}
 		return out
 
-	case isStop(err, cause, ErrShutdown):
-		_ = run.flushProgress(true)
-		ok, werr := w.store.release(ctx, job.ID, job.leaseToken)
-		out := finalWrite(ok, werr, OutcomeReleased)
-		if out == OutcomeReleased {
-			w.metrics.released.WithLabelValues(job.Type).Inc()
-		}
-		return out
-
 	case IsPermanent(err):
 		_ = run.flushProgress(true)
-		ok, werr := w.store.finish(ctx, job.ID, job.leaseToken, "failed", err.Error(), run.resultValue())
+		ok, werr := retryWrite(ctx, func(ctx context.Context) (bool, error) {
+			return w.store.finish(ctx, job.ID, job.leaseToken, "failed", err.Error(), run.resultValue())
+		})
 		out := finalWrite(ok, werr, OutcomeFailed)
 		if out == OutcomeFailed {
 			w.metrics.failed.WithLabelValues(job.Type).Inc()
@@ -499,10 +497,23 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 		}
 		return out
 
+	case isStop(err, cause, ErrShutdown) || isConnectionError(err):
+		// Shutdown, or the database went away under the job: not the job's fault, so the
+		// job is handed back without using up an attempt and resumes from its checkpoint.
+		_ = run.flushProgress(true)
+		ok, werr := retryWrite(ctx, func(ctx context.Context) (bool, error) { return w.store.release(ctx, job.ID, job.leaseToken) })
+		out := finalWrite(ok, werr, OutcomeReleased)
+		if out == OutcomeReleased {
+			w.metrics.released.WithLabelValues(job.Type).Inc()
+		}
+		return out
+
 	case job.Attempt >= job.MaxAttempts:
 		_ = run.flushProgress(true)
 		msg := fmt.Sprintf("The import failed %d times and will not be retried automatically; last error: %v", job.Attempt, err)
-		ok, werr := w.store.finish(ctx, job.ID, job.leaseToken, "failed", msg, run.resultValue())
+		ok, werr := retryWrite(ctx, func(ctx context.Context) (bool, error) {
+			return w.store.finish(ctx, job.ID, job.leaseToken, "failed", msg, run.resultValue())
+		})
 		out := finalWrite(ok, werr, OutcomeFailed)
 		if out == OutcomeFailed {
 			w.metrics.failed.WithLabelValues(job.Type).Inc()
@@ -514,7 +525,9 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 		_ = run.flushProgress(true)
 		delay := w.cfg.Backoff.Delay(job.Attempt, randFloat)
 		msg := fmt.Sprintf("Attempt %d of %d failed: %v. Retrying in %s.", job.Attempt, job.MaxAttempts, err, delay.Round(time.Second))
-		ok, werr := w.store.retryLater(ctx, job.ID, job.leaseToken, msg, delay)
+		ok, werr := retryWrite(ctx, func(ctx context.Context) (bool, error) {
+			return w.store.retryLater(ctx, job.ID, job.leaseToken, msg, delay)
+		})
 		out := finalWrite(ok, werr, OutcomeRetry)
 		if out == OutcomeRetry {
 			w.metrics.retried.WithLabelValues(job.Type).Inc()
