@@ -21,7 +21,7 @@ with input as (
 ),
 resolved as (
     select distinct on (p.id, d.id)
-           p.id as progress_id, d.id as definition_id, v.completed_on, v.status
+           p.id as progress_id, d.id as definition_id, v.completed_on, v.status, r.status::text as existing_status
     from input v
     join public.scout_merit_badge_progress p
       on p.scout_id = v.scout_id and p.merit_badge_id = v.merit_badge_id
@@ -34,14 +34,26 @@ resolved as (
         order by (d.scoutbook_requirement_number = v.requirement_id) desc nulls last, d.is_header, d.display_order, d.id
         limit 1
     ) d on true
+    left join public.scout_merit_badge_requirement_progress r
+      on r.scout_merit_badge_progress_id = p.id and r.requirement_id = d.id
     order by p.id, d.id, v.ord
+),
+-- Only rows that are new or move up are sent to the INSERT: duplicates are not even locked.
+to_write as (
+    select *
+    from resolved
+    where existing_status is null
+       or array_position(array['not_started', 'in_progress', 'pending_approval', 'completed', 'approved', 'awarded'],
+                         existing_status)
+        < array_position(array['not_started', 'in_progress', 'pending_approval', 'completed', 'approved', 'awarded'],
+                         status)
 ),
 written as (
     insert into public.scout_merit_badge_requirement_progress as r
         (scout_merit_badge_progress_id, requirement_id, status, completed_at, completed_by, notes)
     select progress_id, definition_id, status::public.advancement_status,
            completed_on::timestamp at time zone 'UTC', $7, 'Imported from Scoutbook'
-    from resolved
+    from to_write
     on conflict (scout_merit_badge_progress_id, requirement_id) do update
     set status = excluded.status,
         completed_at = coalesce(excluded.completed_at, r.completed_at),
