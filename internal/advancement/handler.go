@@ -126,9 +126,9 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 
 // stage loads the job's input and stages it.
 func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []string) (*staged, error) {
-	var csvText *string
+	var hasCSV bool
 	var stagedJSON []byte
-	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&csvText, &stagedJSON); err != nil {
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&hasCSV, &stagedJSON); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
 	ref, err := loadReference(ctx, run.Pool())
@@ -137,8 +137,13 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 	}
 	var st *staged
 	switch {
-	case csvText != nil:
-		st, err = stageTroopCSV(strings.NewReader(*csvText), ref, selected)
+	case hasCSV:
+		in, openErr := openInput(ctx, run.Pool(), run.Job.ID)
+		if openErr != nil {
+			return nil, openErr
+		}
+		st, err = stageTroopCSV(in, ref, selected)
+		in.Close()
 	case stagedJSON != nil:
 		st, err = stageStagedJSON(stagedJSON, ref, selected)
 	default:
@@ -152,7 +157,7 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		return nil, jobs.Permanentf("no scouts found in the file: is it Scoutbook's Troop Advancement export?")
 	case err != nil:
 		var pe *scoutbook.ParseError
-		if errors.As(err, &pe) {
+		if errors.As(err, &pe) && (errors.Is(err, scoutbook.ErrMalformed) || pe.Err == nil) {
 			return nil, jobs.Permanentf("the file cannot be read: %v; nothing was imported", pe)
 		}
 		if strings.HasPrefix(err.Error(), "staged_data") {
