@@ -1,0 +1,5 @@
+-- advancement_load_history_input: the input of a scout_history job (a single-scout report is
+-- small, so it is read whole). $1 job id.
+select input_csv, staged_data
+from public.import_jobs
+where id = $1;
