@@ -8,6 +8,7 @@ import (
 // handlers returns the job handlers by import_jobs.type.
 func handlers() map[string]jobs.Handler {
 	return map[string]jobs.Handler{
-		advancement.JobType: advancement.TroopHandler{},
+		advancement.JobType:        advancement.TroopHandler{},
+		advancement.HistoryJobType: advancement.HistoryHandler{},
 	}
 }

@@ -104,7 +104,11 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 		cur.Counts.PhaseMillis = map[string]int64{}
 	}
 	cur.Counts.PhaseMillis["staging"] += stagingMillis
+	// A resumed attempt that skips the scouts step sees the scouts an earlier attempt created
+	// as matched; they are counted in ScoutsCreated, not in ScoutsMatched.
+	createdEarlier := 0
 	if cur.Step > 0 {
+		createdEarlier = cur.Counts.ScoutsCreated
 		run.Logger().Info("resuming from checkpoint", slog.String("step", steps[min(cur.Step, len(steps)-1)]), slog.Int("offset", cur.Offset))
 	}
 
@@ -116,6 +120,15 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 		cur.Counts.PhaseMillis[steps[cur.Step-1]] += time.Since(stepStart).Milliseconds()
 	}
 	res := buildResult(st, cur.Counts)
+	res.ScoutsMatched -= createdEarlier
+	// Bug fix: the warnings come from import_job_issues, not from this attempt's staging
+	// alone; a resumed attempt skips the steps (scouts, requirement definitions) whose
+	// warnings an earlier attempt recorded, and used to report only the rest.
+	warnings, err := loadWarnings(ctx, run.Pool(), job.ID)
+	if err != nil {
+		return err
+	}
+	res.setWarnings(warnings)
 	res.TimingsMs = cur.Counts.PhaseMillis
 	res.TimingsMs["total"] = time.Since(started).Milliseconds()
 	run.SetProgress(jobs.Progress{Phase: "finishing", TotalScouts: base.TotalScouts, ProcessedScouts: base.TotalScouts,

@@ -70,10 +70,41 @@ func (i Issue) warning() ImportWarning {
 	if d, ok := i.Details["badge"].(string); ok {
 		w.Badge = d
 	}
-	if n, ok := i.Details["count"].(int); ok {
+	switch n := i.Details["count"].(type) {
+	case int:
 		w.Count = n
+	case float64: // details read back from import_job_issues
+		w.Count = int(n)
 	}
 	return w
+}
+
+// loadWarnings returns the warnings stored for the job so far (see advancement_job_warnings.sql).
+func loadWarnings(ctx context.Context, q queryer, jobID uuid.UUID) ([]Issue, error) {
+	rows, err := q.Query(ctx, sqlfiles.Query("advancement_job_warnings"), jobID)
+	if err != nil {
+		return nil, fmt.Errorf("load the job's warnings: %w", err)
+	}
+	defer rows.Close()
+	var out []Issue
+	for rows.Next() {
+		is := Issue{Severity: "warning"}
+		var details []byte
+		if err := rows.Scan(&is.Code, &is.Line, &is.BSAMemberID, &is.ScoutName, &is.Item, &is.Version, &is.Message,
+			&details, &is.Fingerprint); err != nil {
+			return nil, fmt.Errorf("load the job's warnings: %w", err)
+		}
+		if len(details) > 0 {
+			if err := json.Unmarshal(details, &is.Details); err != nil {
+				return nil, fmt.Errorf("load the job's warnings: details of %s: %w", is.Fingerprint, err)
+			}
+		}
+		out = append(out, is)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load the job's warnings: %w", err)
+	}
+	return out, nil
 }
 
 // insertIssues stores issues for the job inside tx (idempotent by fingerprint).

@@ -71,6 +71,7 @@ type PreviewScout struct {
 // setWarnings fills Warnings (capped) and the counts from all issues.
 func (r *Result) setWarnings(issues []Issue) {
 	r.Warnings = []ImportWarning{}
+	r.WarningCount, r.WarningsTruncated = 0, false
 	for _, is := range issues {
 		if is.Severity != "warning" {
 			continue

@@ -90,10 +90,15 @@ type staged struct {
 	badgeDefs []definition
 	// badgeVersion is the version each (scout, badge) progress row is created with.
 	badgeVersion map[scoutRef]int32
-	refNames     map[uuid.UUID]string // rank and badge display names, for messages
-	issues       []Issue              // warnings found while staging
-	rowErrors    []Issue              // invalid rows: the job fails without writing
-	stats        fileStats
+	// reqStart is the earliest completion date of each (scout, rank or badge) with completed
+	// requirements: the started_at of a progress row created for them. It is computed over
+	// the whole file, not per chunk, so chunk boundaries (and a resume with another chunk
+	// size) cannot change it.
+	reqStart  map[scoutRef]scoutbook.Date
+	refNames  map[uuid.UUID]string // rank and badge display names, for messages
+	issues    []Issue              // warnings found while staging
+	rowErrors []Issue              // invalid rows: the job fails without writing
+	stats     fileStats
 }
 
 // totalItems is the number of items the write steps handle.
@@ -135,6 +140,7 @@ func newStager(ref *reference, selected []string) *stager {
 		intern:     map[string]string{},
 	}
 	s.st.badgeVersion = map[scoutRef]int32{}
+	s.st.reqStart = map[scoutRef]scoutbook.Date{}
 	if len(selected) > 0 {
 		s.selected = map[string]bool{}
 		for _, id := range selected {
@@ -303,8 +309,11 @@ func (s *stager) requirement(si int32, ref uuid.UUID, version int32, row scoutbo
 		return
 	}
 	s.seenReq[k] = true
-	*items = append(*items, reqItem{scout: si, ref: ref, version: version, reqID: reqID,
-		date: firstDate(row.DateCompleted, row.MarkedCompletedDate), line: int32(row.Line)})
+	date := firstDate(row.DateCompleted, row.MarkedCompletedDate)
+	*items = append(*items, reqItem{scout: si, ref: ref, version: version, reqID: reqID, date: date, line: int32(row.Line)})
+	if start, ok := s.st.reqStart[scoutRef{si, ref}]; !ok || (!date.IsZero() && (start.IsZero() || date.Compare(start) < 0)) {
+		s.st.reqStart[scoutRef{si, ref}] = date
+	}
 }
 
 // badge resolves the row's badge, recording a warning when it is unknown or mapped from a
@@ -400,6 +409,11 @@ func (s *stager) finish() (*staged, error) {
 		versions[scoutRef{scout: remap[k.scout], ref: k.ref}] = v
 	}
 	st.badgeVersion = versions
+	starts := make(map[scoutRef]scoutbook.Date, len(st.reqStart))
+	for k, d := range st.reqStart {
+		starts[scoutRef{scout: remap[k.scout], ref: k.ref}] = d
+	}
+	st.reqStart = starts
 	if len(st.scouts) == 0 && len(st.rowErrors) == 0 {
 		return nil, fmt.Errorf("%w: no scouts found in the file", errNoData)
 	}

@@ -73,7 +73,9 @@ func writeAwards(ctx context.Context, tx pgx.Tx, st *staged, items []awardItem, 
 // writeRequirements makes sure every (scout, rank or badge) of items has a progress row, then
 // upserts the completions. It returns resolved, inserted and updated counts.
 func writeRequirements(ctx context.Context, tx pgx.Tx, st *staged, items []reqItem, badges bool, completedBy uuid.UUID) (resolved, inserted, updated int, err error) {
-	// Parent progress rows, one per (scout, ref), started at the earliest completion.
+	// Parent progress rows, one per (scout, ref), started at the earliest completion of the
+	// whole file (st.reqStart). Bug fix: the earliest date used to be taken within this
+	// chunk only, so started_at depended on where chunks began.
 	type parent struct {
 		version int32
 		started scoutbook.Date
@@ -82,14 +84,9 @@ func writeRequirements(ctx context.Context, tx pgx.Tx, st *staged, items []reqIt
 	var order []scoutRef
 	for _, it := range items {
 		k := scoutRef{it.scout, it.ref}
-		p, ok := parents[k]
-		if !ok {
-			p = &parent{version: st.badgeVersion[k]}
-			parents[k] = p
+		if _, ok := parents[k]; !ok {
+			parents[k] = &parent{version: st.badgeVersion[k], started: st.reqStart[k]}
 			order = append(order, k)
-		}
-		if !it.date.IsZero() && (p.started.IsZero() || it.date.Compare(p.started) < 0) {
-			p.started = it.date
 		}
 	}
 	pScouts, pRefs := make([]uuid.UUID, len(order)), make([]uuid.UUID, len(order))

@@ -16,7 +16,9 @@ written as (
         (scout_id, merit_badge_id, status, started_at, completed_at, awarded_at, requirement_version_year)
     select scout_id, merit_badge_id, 'awarded',
            coalesce(completed_on, awarded_on)::timestamp at time zone 'UTC',
-           coalesce(completed_on, awarded_on)::timestamp at time zone 'UTC',
+           -- completed_at is datecompleted only, as for ranks: a badge kept for its
+           -- awardeddate alone has no known completion date (it used to borrow the award date).
+           completed_on::timestamp at time zone 'UTC',
            coalesce(awarded_on, completed_on)::timestamp at time zone 'UTC',
            version_year
     from input
