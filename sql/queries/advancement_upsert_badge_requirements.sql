@@ -19,24 +19,33 @@ with input as (
     from unnest($1::uuid[], $2::uuid[], $3::integer[], $4::text[], $5::date[], $6::text[])
          with ordinality as v(scout_id, merit_badge_id, version_year, requirement_id, completed_on, status, ord)
 ),
-resolved as (
-    select distinct on (p.id, d.id)
-           p.id as progress_id, d.id as definition_id, v.completed_on, v.status, r.status::text as existing_status
+-- Each input's definition: an exact scoutbook_requirement_number match wins over an exact
+-- requirement_number match (hash joins: no per-row index probe and sort).
+matched as (
+    select distinct on (v.ord)
+           v.ord, v.scout_id, v.merit_badge_id, v.completed_on, v.status, coalesce(by_sb.id, by_number.id) as definition_id
     from input v
+    left join public.bsa_merit_badge_requirements by_sb
+      on by_sb.merit_badge_id = v.merit_badge_id
+     and by_sb.version_year = v.version_year
+     and by_sb.scoutbook_requirement_number = v.requirement_id
+    left join public.bsa_merit_badge_requirements by_number
+      on by_sb.id is null
+     and by_number.merit_badge_id = v.merit_badge_id
+     and by_number.version_year = v.version_year
+     and by_number.requirement_number = v.requirement_id
+    where coalesce(by_sb.id, by_number.id) is not null
+    order by v.ord, by_sb.is_header, by_sb.display_order, by_sb.id, by_number.is_header, by_number.display_order, by_number.id
+),
+resolved as (
+    select distinct on (p.id, m.definition_id)
+           p.id as progress_id, m.definition_id, m.completed_on, m.status, r.status::text as existing_status
+    from matched m
     join public.scout_merit_badge_progress p
-      on p.scout_id = v.scout_id and p.merit_badge_id = v.merit_badge_id
-    join lateral (
-        select d.id
-        from public.bsa_merit_badge_requirements d
-        where d.merit_badge_id = v.merit_badge_id
-          and d.version_year = v.version_year
-          and (d.scoutbook_requirement_number = v.requirement_id or d.requirement_number = v.requirement_id)
-        order by (d.scoutbook_requirement_number = v.requirement_id) desc nulls last, d.is_header, d.display_order, d.id
-        limit 1
-    ) d on true
+      on p.scout_id = m.scout_id and p.merit_badge_id = m.merit_badge_id
     left join public.scout_merit_badge_requirement_progress r
-      on r.scout_merit_badge_progress_id = p.id and r.requirement_id = d.id
-    order by p.id, d.id, v.ord
+      on r.scout_merit_badge_progress_id = p.id and r.requirement_id = m.definition_id
+    order by p.id, m.definition_id, m.ord
 ),
 -- Only rows that are new or move up are sent to the INSERT: duplicates are not even locked.
 to_write as (

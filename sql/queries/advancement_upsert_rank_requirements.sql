@@ -18,24 +18,26 @@ with input as (
     from unnest($1::uuid[], $2::uuid[], $3::integer[], $4::text[], $5::date[], $6::text[])
          with ordinality as v(scout_id, rank_id, version_year, requirement_id, completed_on, status, ord)
 ),
-resolved as (
-    select distinct on (p.id, d.id)
-           p.id as progress_id, d.id as definition_id, v.completed_on, v.status, r.status::text as existing_status
+-- Each input's definition: the exact requirement_number within (rank, version); hash joins.
+matched as (
+    select distinct on (v.ord)
+           v.ord, v.scout_id, v.rank_id, v.completed_on, v.status, d.id as definition_id
     from input v
+    join public.bsa_rank_requirements d
+      on d.rank_id = v.rank_id
+     and d.version_year = v.version_year
+     and d.requirement_number = v.requirement_id
+    order by v.ord, d.display_order, d.id
+),
+resolved as (
+    select distinct on (p.id, m.definition_id)
+           p.id as progress_id, m.definition_id, m.completed_on, m.status, r.status::text as existing_status
+    from matched m
     join public.scout_rank_progress p
-      on p.scout_id = v.scout_id and p.rank_id = v.rank_id
-    join lateral (
-        select d.id
-        from public.bsa_rank_requirements d
-        where d.rank_id = v.rank_id
-          and d.version_year = v.version_year
-          and d.requirement_number = v.requirement_id
-        order by d.display_order, d.id
-        limit 1
-    ) d on true
+      on p.scout_id = m.scout_id and p.rank_id = m.rank_id
     left join public.scout_rank_requirement_progress r
-      on r.scout_rank_progress_id = p.id and r.requirement_id = d.id
-    order by p.id, d.id, v.ord
+      on r.scout_rank_progress_id = p.id and r.requirement_id = m.definition_id
+    order by p.id, m.definition_id, m.ord
 ),
 -- Only rows that are new or move up are sent to the INSERT: duplicates are not even locked.
 to_write as (
