@@ -10,7 +10,9 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/worker /worker
 USER nonroot:nonroot
 EXPOSE 8080
-ENV WORKER_HTTP_ADDR=:8080 LOG_FORMAT=json
+# GOMEMLIMIT keeps the garbage collector's headroom in check: a 10x troop export (550 scouts)
+# peaks at about 57 MB of heap with it and about 200 MB without (see README, measured figures).
+ENV WORKER_HTTP_ADDR=:8080 LOG_FORMAT=json GOMEMLIMIT=128MiB
 # SIGTERM starts a graceful shutdown: give the platform a kill timeout above WORKER_SHUTDOWN_GRACE.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/worker"]

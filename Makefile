@@ -27,7 +27,8 @@ test-sql: ## pgTAP tests of supabase/tests with pg_prove, against a fresh migrat
 	$(GO) test -count=1 -v -run '^TestPgTAP$$' ./internal/schematest
 
 bench: deps ## benchmarks (figures in the README)
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./internal/advancement
+	$(GO) test -run '^$$' -bench 'Import55|Reimport55' -benchtime 3x ./internal/advancement
+	GOMEMLIMIT=128MiB $(GO) test -run '^$$' -bench 'Import550' -benchtime 1x ./internal/advancement
 	$(GO) test -run '^$$' -bench . ./internal/jobs ./internal/scoutbook ./internal/scoutgen
 
 fuzz: ## a short run of every fuzz target

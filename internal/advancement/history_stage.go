@@ -97,6 +97,14 @@ func (h *historyStaged) fillRequirementStarts() {
 }
 
 // historyStager builds a historyStaged from a parsed report.
+// reqKey is one requirement of one scout (the report has a single scout: scout is 0).
+type reqKey struct {
+	scout   int32
+	ref     uuid.UUID
+	version int32
+	reqID   string
+}
+
 type historyStager struct {
 	ref       *reference
 	positions *historyPositions

@@ -1,6 +1,7 @@
 package advancement
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -114,18 +115,23 @@ type stager struct {
 
 	scoutIndex map[string]int32
 	seenAward  map[scoutRef]bool
-	seenReq    map[reqKey]bool
-	seenDef    map[reqKey]int32 // scout = -1; value: order
-	defCount   map[scoutRef]int32
-	warned     map[string]bool // fingerprints of issues already recorded
+	seenDef    map[definitionKey]bool
+	defCount   map[refVersion]int32 // definitions seen per (ref, version), for display_order
+	warned     map[string]bool      // fingerprints of issues already recorded
 	intern     map[string]string
 }
 
-type reqKey struct {
-	scout   int32
+// definitionKey is a requirement id within (rank or badge, version).
+type definitionKey struct {
 	ref     uuid.UUID
 	version int32
 	reqID   string
+}
+
+// refVersion is a (rank or badge, version) pair.
+type refVersion struct {
+	ref     uuid.UUID
+	version int32
 }
 
 func newStager(ref *reference, selected []string) *stager {
@@ -133,9 +139,8 @@ func newStager(ref *reference, selected []string) *stager {
 		ref:        ref,
 		scoutIndex: map[string]int32{},
 		seenAward:  map[scoutRef]bool{},
-		seenReq:    map[reqKey]bool{},
-		seenDef:    map[reqKey]int32{},
-		defCount:   map[scoutRef]int32{},
+		seenDef:    map[definitionKey]bool{},
+		defCount:   map[refVersion]int32{},
 		warned:     map[string]bool{},
 		intern:     map[string]string{},
 	}
@@ -292,28 +297,21 @@ func (s *stager) add(row scoutbook.TroopRow) {
 // it is complete; a completed one (a date, or Scoutbook's approved flag) becomes an item.
 func (s *stager) requirement(si int32, ref uuid.UUID, version int32, row scoutbook.TroopRow, items *[]reqItem, defs *[]definition) {
 	reqID := s.internString(row.RequirementID)
-	dk := reqKey{scout: -1, ref: ref, version: version, reqID: reqID}
-	if _, ok := s.seenDef[dk]; !ok {
-		rv := scoutRef{scout: version, ref: ref}
+	dk := definitionKey{ref: ref, version: version, reqID: reqID}
+	if !s.seenDef[dk] {
+		s.seenDef[dk] = true
+		rv := refVersion{ref: ref, version: version}
 		s.defCount[rv]++
-		s.seenDef[dk] = s.defCount[rv]
 		*defs = append(*defs, definition{ref: ref, version: version, reqID: reqID, order: s.defCount[rv]})
 	}
 	if row.DateCompleted.IsZero() && !row.Approved {
 		s.st.stats.IncompleteRequired++
 		return
 	}
-	k := reqKey{scout: si, ref: ref, version: version, reqID: reqID}
-	if s.seenReq[k] {
-		s.st.stats.DuplicateRows++
-		return
-	}
-	s.seenReq[k] = true
-	date := firstDate(row.DateCompleted, row.MarkedCompletedDate)
-	*items = append(*items, reqItem{scout: si, ref: ref, version: version, reqID: reqID, date: date, line: int32(row.Line)})
-	if start, ok := s.st.reqStart[scoutRef{si, ref}]; !ok || (!date.IsZero() && (start.IsZero() || date.Compare(start) < 0)) {
-		s.st.reqStart[scoutRef{si, ref}] = date
-	}
+	// Duplicates (same scout, requirement and version) are removed in finish, by sorting:
+	// a map of every completion would be the largest structure of a big import.
+	*items = append(*items, reqItem{scout: si, ref: ref, version: version, reqID: reqID,
+		date: firstDate(row.DateCompleted, row.MarkedCompletedDate), line: int32(row.Line)})
 }
 
 // badge resolves the row's badge, recording a warning when it is unknown or mapped from a
@@ -398,26 +396,52 @@ func (s *stager) finish() (*staged, error) {
 		}
 		slices.SortStableFunc(*list, func(a, b awardItem) int { return cmp.Or(cmp.Compare(a.scout, b.scout), cmp.Compare(a.line, b.line)) })
 	}
+	st.reqStart = map[scoutRef]scoutbook.Date{}
 	for _, list := range []*[]reqItem{&st.rankReqs, &st.badgeReqs} {
 		for i := range *list {
 			(*list)[i].scout = remap[(*list)[i].scout]
 		}
+		var dups int
+		*list, dups = dedupeRequirements(*list)
+		st.stats.DuplicateRows += dups
 		slices.SortStableFunc(*list, func(a, b reqItem) int { return cmp.Or(cmp.Compare(a.scout, b.scout), cmp.Compare(a.line, b.line)) })
+		// A requirement-only rank or badge starts at its earliest completion in the file.
+		for _, it := range *list {
+			k := scoutRef{it.scout, it.ref}
+			if start, ok := st.reqStart[k]; !ok || (!it.date.IsZero() && (start.IsZero() || it.date.Compare(start) < 0)) {
+				st.reqStart[k] = it.date
+			}
+		}
 	}
 	versions := make(map[scoutRef]int32, len(st.badgeVersion))
 	for k, v := range st.badgeVersion {
 		versions[scoutRef{scout: remap[k.scout], ref: k.ref}] = v
 	}
 	st.badgeVersion = versions
-	starts := make(map[scoutRef]scoutbook.Date, len(st.reqStart))
-	for k, d := range st.reqStart {
-		starts[scoutRef{scout: remap[k.scout], ref: k.ref}] = d
-	}
-	st.reqStart = starts
 	if len(st.scouts) == 0 && len(st.rowErrors) == 0 {
 		return nil, fmt.Errorf("%w: no scouts found in the file", errNoData)
 	}
 	return st, nil
+}
+
+// dedupeRequirements removes repeated completions of one requirement (same scout, rank or
+// badge, version and id), keeping the first in file order, and returns how many it removed.
+func dedupeRequirements(items []reqItem) ([]reqItem, int) {
+	slices.SortFunc(items, func(a, b reqItem) int {
+		return cmp.Or(cmp.Compare(a.scout, b.scout), bytes.Compare(a.ref[:], b.ref[:]), cmp.Compare(a.version, b.version),
+			strings.Compare(a.reqID, b.reqID), cmp.Compare(a.line, b.line))
+	})
+	out := items[:0]
+	for i, it := range items {
+		if i > 0 && len(out) > 0 {
+			last := out[len(out)-1]
+			if last.scout == it.scout && last.ref == it.ref && last.version == it.version && last.reqID == it.reqID {
+				continue
+			}
+		}
+		out = append(out, it)
+	}
+	return out, len(items) - len(out)
 }
 
 // compareMemberIDs orders numeric ids numerically (then as text).

@@ -29,6 +29,9 @@ type Run struct {
 	logger  *slog.Logger
 	hardCtx context.Context // for database writes: cancelled only on lease loss or at the end of the grace period
 	onLost  func()          // called when a fenced write finds the lease gone
+	// onCancel is called when a chunk's fence check finds a cancel request, so the whole
+	// handler (not only this chunk) sees it, as with the NOTIFY and heartbeat paths.
+	onCancel func()
 
 	progressInterval time.Duration
 	now              func() time.Time
@@ -180,6 +183,7 @@ func (r *Run) Chunk(ctx context.Context, cursor any, fn func(ctx context.Context
 		return ErrLeaseLost
 	}
 	if cancelRequested {
+		r.onCancel()
 		return ErrCancelRequested
 	}
 	if err := fn(r.hardCtx, tx); err != nil {

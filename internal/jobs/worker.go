@@ -381,6 +381,7 @@ func (w *Worker) start(c *claimedJob) {
 	run.progress = c.Progress
 	run.written = c.Progress
 	run.progress.Phase, run.written.Phase = "starting", "starting"
+	run.onCancel = func() { cancelSoft(ErrCancelRequested) }
 	run.onLost = func() {
 		cancelSoft(ErrLeaseLost)
 		cancelHard(ErrLeaseLost)

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+const testDatabaseURL = "postgres://postgres@db.example.org:5432/postgres"
+
+// envOf turns a map into a getenv function.
+func envOf(vars map[string]string) func(string) string {
+	return func(name string) string { return vars[name] }
+}
+
+func TestParseRunConfigDefaults(t *testing.T) {
+	cfg, err := parseRunConfig(nil, envOf(map[string]string{"DATABASE_URL": testDatabaseURL}))
+	require.NoError(t, err)
+	host, _ := os.Hostname()
+	require.Equal(t, runConfig{
+		DatabaseURL:      testDatabaseURL,
+		WorkerID:         fmt.Sprintf("%s-%d", host, os.Getpid()),
+		Concurrency:      2,
+		LeaseDuration:    30 * time.Second,
+		PollInterval:     10 * time.Second,
+		ProgressInterval: time.Second,
+		ShutdownGrace:    20 * time.Second,
+		HTTPAddr:         ":8080",
+		LogLevel:         "info",
+		LogFormat:        "json",
+		RetainCompleted:  7 * 24 * time.Hour,
+		RetainFailed:     30 * 24 * time.Hour,
+		ExitWhenIdle:     false,
+	}, cfg)
+}
+
+func TestParseRunConfigEnvironment(t *testing.T) {
+	cfg, err := parseRunConfig(nil, envOf(map[string]string{
+		"DATABASE_URL":             testDatabaseURL,
+		"WORKER_ID":                "worker-a",
+		"WORKER_CONCURRENCY":       "8",
+		"WORKER_LEASE_DURATION":    "45s",
+		"WORKER_POLL_INTERVAL":     "2s",
+		"WORKER_PROGRESS_INTERVAL": "500ms",
+		"WORKER_SHUTDOWN_GRACE":    "25s",
+		"WORKER_HTTP_ADDR":         "127.0.0.1:9090",
+		"LOG_LEVEL":                "debug",
+		"LOG_FORMAT":               "text",
+		"WORKER_RETAIN_COMPLETED":  "48h",
+		"WORKER_RETAIN_FAILED":     "720h",
+	}))
+	require.NoError(t, err)
+	require.Equal(t, runConfig{
+		DatabaseURL:      testDatabaseURL,
+		WorkerID:         "worker-a",
+		Concurrency:      8,
+		LeaseDuration:    45 * time.Second,
+		PollInterval:     2 * time.Second,
+		ProgressInterval: 500 * time.Millisecond,
+		ShutdownGrace:    25 * time.Second,
+		HTTPAddr:         "127.0.0.1:9090",
+		LogLevel:         "debug",
+		LogFormat:        "text",
+		RetainCompleted:  48 * time.Hour,
+		RetainFailed:     720 * time.Hour,
+	}, cfg)
+}
+
+func TestParseRunConfigFlagsOverrideEnvironment(t *testing.T) {
+	env := envOf(map[string]string{
+		"DATABASE_URL":          "postgres://env@db.example.org:5432/postgres",
+		"WORKER_CONCURRENCY":    "8",
+		"WORKER_LEASE_DURATION": "45s",
+		"LOG_FORMAT":            "text",
+		"WORKER_HTTP_ADDR":      ":9090",
+	})
+	cfg, err := parseRunConfig([]string{"--database-url", testDatabaseURL, "--concurrency=3", "--lease-duration=1m",
+		"--log-format=json", "--http-addr=", "--exit-when-idle"}, env)
+	require.NoError(t, err)
+	require.Equal(t, testDatabaseURL, cfg.DatabaseURL)
+	require.Equal(t, 3, cfg.Concurrency)
+	require.Equal(t, time.Minute, cfg.LeaseDuration)
+	require.Equal(t, "json", cfg.LogFormat)
+	require.Empty(t, cfg.HTTPAddr, "an empty flag disables the HTTP endpoints")
+	require.True(t, cfg.ExitWhenIdle)
+	require.Equal(t, 10*time.Second, cfg.PollInterval, "not overridden: the default stays")
+}
+
+// Every validation error names the variable to fix.
+func TestParseRunConfigErrorsNameTheVariable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want []string
+	}{
+		{"missing database url", map[string]string{}, nil, []string{"DATABASE_URL is not set"}},
+		{"not a postgres url", map[string]string{"DATABASE_URL": "mysql://db/x"}, nil, []string{"DATABASE_URL must be a postgres://"}},
+		{"bad duration", map[string]string{"DATABASE_URL": testDatabaseURL, "WORKER_LEASE_DURATION": "30"}, nil,
+			[]string{`WORKER_LEASE_DURATION="30" is not a duration`}},
+		{"bad number", map[string]string{"DATABASE_URL": testDatabaseURL, "WORKER_CONCURRENCY": "two"}, nil,
+			[]string{`WORKER_CONCURRENCY="two" is not a whole number`}},
+		{"concurrency 0", map[string]string{"DATABASE_URL": testDatabaseURL, "WORKER_CONCURRENCY": "0"}, nil,
+			[]string{"WORKER_CONCURRENCY must be between 1 and 64, got 0"}},
+		{"concurrency 0 by flag", map[string]string{"DATABASE_URL": testDatabaseURL}, []string{"--concurrency=0"},
+			[]string{"WORKER_CONCURRENCY must be between 1 and 64"}},
+		{"bad log format", map[string]string{"DATABASE_URL": testDatabaseURL, "LOG_FORMAT": "xml"}, nil,
+			[]string{`LOG_FORMAT must be json or text, got "xml"`}},
+		{"bad log level", map[string]string{"DATABASE_URL": testDatabaseURL, "LOG_LEVEL": "loud"}, nil,
+			[]string{"LOG_LEVEL must be debug, info, warn or error"}},
+		{"short lease", map[string]string{"DATABASE_URL": testDatabaseURL, "WORKER_LEASE_DURATION": "1s"}, nil,
+			[]string{"WORKER_LEASE_DURATION must be at least 3s"}},
+		{"short grace", map[string]string{"DATABASE_URL": testDatabaseURL}, []string{"--shutdown-grace=10ms"},
+			[]string{"WORKER_SHUTDOWN_GRACE must be at least 1s"}},
+		{"short retention", map[string]string{"DATABASE_URL": testDatabaseURL, "WORKER_RETAIN_FAILED": "10m"}, nil,
+			[]string{"WORKER_RETAIN_FAILED must be at least 1h"}},
+		{"several at once", map[string]string{"LOG_FORMAT": "xml", "WORKER_CONCURRENCY": "100"}, nil,
+			[]string{"DATABASE_URL is not set", "WORKER_CONCURRENCY must be between 1 and 64, got 100", "LOG_FORMAT must be json or text"}},
+		{"several parse errors at once", map[string]string{"WORKER_POLL_INTERVAL": "soon", "WORKER_SHUTDOWN_GRACE": "later"}, nil,
+			[]string{`WORKER_POLL_INTERVAL="soon"`, `WORKER_SHUTDOWN_GRACE="later"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseRunConfig(tc.args, envOf(tc.env))
+			require.Error(t, err)
+			for _, want := range tc.want {
+				require.Contains(t, err.Error(), want)
+			}
+		})
+	}
+}
+
+// An unknown flag is a usage error (the flag package has printed the usage).
+func TestParseRunConfigUnknownFlag(t *testing.T) {
+	devNull, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer devNull.Close()
+	stderr := os.Stderr
+	os.Stderr = devNull // keep the flag package's usage text out of the test output
+	defer func() { os.Stderr = stderr }()
+	_, err = parseRunConfig([]string{"--no-such-flag"}, envOf(map[string]string{"DATABASE_URL": testDatabaseURL}))
+	require.ErrorIs(t, err, errUsage)
+}
