@@ -1,5 +1,8 @@
 // Package advancement imports Scoutbook advancement exports into the troop app's tables. It
-// plugs into package jobs as the handler of job type troop_advancement.
+// plugs into package jobs as the handlers of two job types: troop_advancement (the unit-wide
+// Troop Advancement CSV, TroopHandler) and scout_history (one scout's Scouts BSA History
+// Report, HistoryHandler, which stages a single scout and reuses the same writes plus
+// leadership history and activity totals).
 //
 // An import has two halves:
 //

@@ -197,30 +197,10 @@ func skipUnmatched(st *staged, create, dryRun bool) {
 	if len(skipped) == 0 {
 		return
 	}
-	filterAwards := func(items []awardItem) []awardItem {
-		out := items[:0]
-		for _, it := range items {
-			if _, ok := skipped[it.scout]; ok {
-				skipped[it.scout]++
-				continue
-			}
-			out = append(out, it)
-		}
-		return out
-	}
-	filterReqs := func(items []reqItem) []reqItem {
-		out := items[:0]
-		for _, it := range items {
-			if _, ok := skipped[it.scout]; ok {
-				skipped[it.scout]++
-				continue
-			}
-			out = append(out, it)
-		}
-		return out
-	}
-	st.ranks, st.badges = filterAwards(st.ranks), filterAwards(st.badges)
-	st.rankReqs, st.badgeReqs = filterReqs(st.rankReqs), filterReqs(st.badgeReqs)
+	awardScout := func(it awardItem) int32 { return it.scout }
+	reqScout := func(it reqItem) int32 { return it.scout }
+	st.ranks, st.badges = dropSkipped(st.ranks, awardScout, skipped), dropSkipped(st.badges, awardScout, skipped)
+	st.rankReqs, st.badgeReqs = dropSkipped(st.rankReqs, reqScout, skipped), dropSkipped(st.badgeReqs, reqScout, skipped)
 	for i, n := range skipped {
 		s := &st.scouts[i]
 		st.issues = append(st.issues, Issue{Severity: "warning", Code: codeScoutNotFound, Line: s.Line,
@@ -230,6 +210,19 @@ func skipUnmatched(st *staged, create, dryRun bool) {
 			Details:     map[string]any{"count": n},
 			Fingerprint: codeScoutNotFound + "|" + s.BSAMemberID})
 	}
+}
+
+// dropSkipped removes the items of skipped scouts (in place), counting them per scout.
+func dropSkipped[T any](items []T, scoutOf func(T) int32, skipped map[int32]int) []T {
+	out := items[:0]
+	for _, it := range items {
+		if _, ok := skipped[scoutOf(it)]; ok {
+			skipped[scoutOf(it)]++
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
 }
 
 // rejectFile stores the invalid rows and fails the job without writing anything else.
