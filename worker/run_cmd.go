@@ -53,10 +53,6 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 	}
 	defer pool.Close()
 
-	if err := checkDatabase(ctx, pool); err != nil {
-		return err
-	}
-
 	metrics := jobs.NewMetrics()
 	listenCfg := poolCfg.ConnConfig.Copy()
 	worker, err := jobs.NewWorker(jobs.Config{
@@ -92,6 +88,24 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 			_ = srv.Shutdown(shutdownCtx)
 		}()
 	}
+	// Wait for the database when it is not up yet (a worker restarted during a database
+	// restart or failover); a schema that is too old fails at once.
+	for delay := 500 * time.Millisecond; ; delay = min(2*delay, 10*time.Second) {
+		err := checkDatabase(ctx, pool)
+		if err == nil {
+			break
+		}
+		if !errors.As(err, new(*dbUnreachableError)) {
+			return err
+		}
+		logger.Warn("database not reachable yet; retrying", slog.Any("error", err), slog.Duration("retry_in", delay))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(delay): // backoff while the database is away
+		}
+	}
+
 	logger.Info("connected", slog.String("database", redactURL(cfg.DatabaseURL)))
 	return worker.Run(ctx)
 }
@@ -102,6 +116,9 @@ func checkDatabase(ctx context.Context, pool *pgxpool.Pool) error {
 	want, err := migrate.Latest(supabase.Migrations())
 	if err != nil {
 		return err
+	}
+	if err := pool.Ping(ctx); err != nil {
+		return &dbUnreachableError{err: err}
 	}
 	have, dirty, err := migrate.CurrentVersion(ctx, pool)
 	if err != nil {
@@ -139,6 +156,12 @@ func checkDatabase(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	return nil
 }
+
+// dbUnreachableError means the database did not answer at start-up.
+type dbUnreachableError struct{ err error }
+
+func (e *dbUnreachableError) Error() string { return "database unreachable: " + e.err.Error() }
+func (e *dbUnreachableError) Unwrap() error { return e.err }
 
 // startHTTP serves /healthz (alive), /readyz (database reachable and listener connected or
 // polling fallback active) and /metrics.
