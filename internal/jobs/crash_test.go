@@ -250,7 +250,7 @@ func zombieWrites(t *testing.T, e *env, id, token uuid.UUID) {
 	tx, err := e.db.Pool.Begin(ctx)
 	require.NoError(t, err)
 	defer tx.Rollback(ctx) //nolint:errcheck
-	rows, err := tx.Query(ctx, sqlfiles.Query("fence_check"), id, token)
+	rows, err := tx.Query(ctx, sqlfiles.Query("fence_check"), id, token, nil)
 	require.NoError(t, err)
 	n := 0
 	for rows.Next() {

@@ -50,6 +50,10 @@ var (
 	ErrLeaseLost = errors.New("lease lost")
 	// ErrShutdown: the worker is shutting down; the job is released to another replica.
 	ErrShutdown = errors.New("worker shutting down")
+	// ErrCheckpointLost: the database no longer has the checkpoint this worker committed (it
+	// lost acknowledged commits, e.g. a failover to a lagging replica). The job is handed back
+	// and resumes from the checkpoint the database really has.
+	ErrCheckpointLost = errors.New("the database lost the job's last committed checkpoint")
 )
 
 // PermanentError marks an error that retrying cannot fix (bad input, unknown unit...). Its

@@ -40,6 +40,10 @@ type Run struct {
 	// later snapshot is never overwritten by an earlier one.
 	writeMu sync.Mutex
 
+	// lastCursor is the checkpoint JSON this run last committed (or found at its start);
+	// guarded by writeMu.
+	lastCursor []byte
+
 	mu        sync.Mutex // guards the fields below
 	progress  Progress
 	written   Progress
@@ -174,13 +178,16 @@ func (r *Run) Chunk(ctx context.Context, cursor any, fn func(ctx context.Context
 	}
 	defer tx.Rollback(context.WithoutCancel(r.hardCtx)) //nolint:errcheck // after Commit this is a no-op
 
-	ok, cancelRequested, err := fenceCheck(r.hardCtx, tx, r.Job.ID, r.Job.leaseToken)
+	ok, cancelRequested, intact, err := fenceCheck(r.hardCtx, tx, r.Job.ID, r.Job.leaseToken, r.lastCursor)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		r.onLost()
 		return ErrLeaseLost
+	}
+	if !intact {
+		return ErrCheckpointLost
 	}
 	if cancelRequested {
 		r.onCancel()
@@ -189,8 +196,9 @@ func (r *Run) Chunk(ctx context.Context, cursor any, fn func(ctx context.Context
 	if err := fn(r.hardCtx, tx); err != nil {
 		return err
 	}
+	var saved []byte
 	if cursor != nil {
-		if err := saveCheckpoint(r.hardCtx, tx, r.Job.ID, r.Job.Attempt, cursor); err != nil {
+		if saved, err = saveCheckpoint(r.hardCtx, tx, r.Job.ID, r.Job.Attempt, cursor); err != nil {
 			return err
 		}
 	}
@@ -202,6 +210,9 @@ func (r *Run) Chunk(ctx context.Context, cursor any, fn func(ctx context.Context
 	}
 	if err := tx.Commit(r.hardCtx); err != nil {
 		return fmt.Errorf("commit chunk: %w", err)
+	}
+	if saved != nil {
+		r.lastCursor = saved
 	}
 	if due {
 		r.markWritten(p)

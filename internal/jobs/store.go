@@ -79,16 +79,17 @@ func (s *store) heartbeat(ctx context.Context, id, token uuid.UUID, lease time.D
 	return true, cancelRequested, nil
 }
 
-// fenceCheck runs inside a transaction: ok is false when the lease was lost.
-func fenceCheck(ctx context.Context, tx pgx.Tx, id, token uuid.UUID) (ok, cancelRequested bool, err error) {
-	err = tx.QueryRow(ctx, sqlFenceCheck, id, token).Scan(&cancelRequested)
+// fenceCheck runs inside a transaction: ok is false when the lease was lost; intact is false
+// when the job's checkpoint is not lastCursor (the JSON this worker last committed or loaded).
+func fenceCheck(ctx context.Context, tx pgx.Tx, id, token uuid.UUID, lastCursor []byte) (ok, cancelRequested, intact bool, err error) {
+	err = tx.QueryRow(ctx, sqlFenceCheck, id, token, lastCursor).Scan(&cancelRequested, &intact)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return false, false, nil
+		return false, false, false, nil
 	}
 	if err != nil {
-		return false, false, fmt.Errorf("check lease of job %s: %w", id, err)
+		return false, false, false, fmt.Errorf("check lease of job %s: %w", id, err)
 	}
-	return true, cancelRequested, nil
+	return true, cancelRequested, intact, nil
 }
 
 // querier is a pool, connection or transaction.
@@ -106,27 +107,36 @@ func writeProgress(ctx context.Context, q querier, id, token uuid.UUID, p Progre
 	return tag.RowsAffected() == 1, nil
 }
 
-// saveCheckpoint stores the cursor inside the chunk's transaction.
-func saveCheckpoint(ctx context.Context, tx pgx.Tx, id uuid.UUID, attempt int, cursor any) error {
+// saveCheckpoint stores the cursor inside the chunk's transaction and returns its JSON.
+func saveCheckpoint(ctx context.Context, tx pgx.Tx, id uuid.UUID, attempt int, cursor any) ([]byte, error) {
 	raw, err := json.Marshal(cursor)
 	if err != nil {
-		return fmt.Errorf("encode checkpoint of job %s: %w", id, err)
+		return nil, fmt.Errorf("encode checkpoint of job %s: %w", id, err)
 	}
 	if _, err := tx.Exec(ctx, sqlSaveCheckpoint, id, raw, attempt); err != nil {
-		return fmt.Errorf("save checkpoint of job %s: %w", id, err)
+		return nil, fmt.Errorf("save checkpoint of job %s: %w", id, err)
 	}
-	return nil
+	return raw, nil
+}
+
+// loadCheckpointRaw returns the job's cursor as JSON, nil when there is none.
+func (s *store) loadCheckpointRaw(ctx context.Context, id uuid.UUID) ([]byte, error) {
+	var raw []byte
+	err := s.pool.QueryRow(ctx, sqlLoadCheckpoint, id).Scan(&raw)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoint of job %s: %w", id, err)
+	}
+	return raw, nil
 }
 
 // loadCheckpoint decodes the job's cursor into dst; found is false when there is none.
 func (s *store) loadCheckpoint(ctx context.Context, id uuid.UUID, dst any) (bool, error) {
-	var raw []byte
-	err := s.pool.QueryRow(ctx, sqlLoadCheckpoint, id).Scan(&raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("load checkpoint of job %s: %w", id, err)
+	raw, err := s.loadCheckpointRaw(ctx, id)
+	if err != nil || raw == nil {
+		return false, err
 	}
 	if err := json.Unmarshal(raw, dst); err != nil {
 		return false, fmt.Errorf("decode checkpoint of job %s: %w", id, err)

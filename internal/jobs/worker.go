@@ -428,6 +428,13 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 	run := rj.run
 	job := run.Job
 
+	// The checkpoint as the database has it now: every chunk checks that it is still there.
+	if raw, err := w.store.loadCheckpointRaw(run.hardCtx, job.ID); err != nil {
+		run.logger.Warn("could not read the job's checkpoint; the first chunk will hand the job back", slog.Any("error", err))
+	} else {
+		run.lastCursor = raw
+	}
+
 	loopsCtx, stopLoops := context.WithCancel(context.Background())
 	var loops sync.WaitGroup
 	loops.Add(2)
@@ -498,7 +505,7 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 		}
 		return out
 
-	case isStop(err, cause, ErrShutdown) || isConnectionError(err):
+	case isStop(err, cause, ErrShutdown) || isConnectionError(err) || errors.Is(err, ErrCheckpointLost):
 		// Shutdown, or the database went away under the job: not the job's fault, so the
 		// job is handed back without using up an attempt and resumes from its checkpoint.
 		_ = run.flushProgress(true)

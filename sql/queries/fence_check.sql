@@ -9,8 +9,15 @@
 -- statement_timeout 8 s) and this worker's own heartbeat queued behind every chunk in flight,
 -- and a cancel during a chunk longer than 8 s failed with a statement timeout.
 --
--- $1 job id, $2 lease token.
-select cancel_requested_at is not null as cancel_requested
+-- It also returns whether the job's checkpoint is still the one this worker last committed
+-- ($3, NULL before the first): if not, the database lost commits it had acknowledged (a
+-- failover to a replica that was behind) and the worker must resume from what is really there
+-- instead of its memory.
+--
+-- $1 job id, $2 lease token, $3 the cursor this worker last committed or loaded (jsonb).
+select cancel_requested_at is not null as cancel_requested,
+       (select c.cursor from public.import_job_checkpoints c where c.job_id = $1) is not distinct from $3::jsonb
+           as checkpoint_intact
 from public.import_jobs
 where id = $1
   and lease_token = $2
