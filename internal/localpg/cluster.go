@@ -57,7 +57,9 @@ func (c *Cluster) URL(database, role string) string {
 		if u.RawQuery != "" {
 			u.RawQuery += "&"
 		}
-		u.RawQuery += "options=" + strings.ReplaceAll(url.QueryEscape("-c role="+role), "+", "%20")
+		// Role settings (ALTER ROLE ... SET search_path) follow the login role, not SET ROLE:
+		// give the session the search_path the role has on Supabase too.
+		u.RawQuery += "options=" + strings.ReplaceAll(url.QueryEscape("-c role="+role+" -c search_path=public,extensions"), "+", "%20")
 	}
 	return u.String()
 }
