@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/chuckbox/importworker/internal/jobs"
 	"github.com/chuckbox/importworker/internal/scoutbook"
@@ -115,7 +116,7 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	for cur.Step < len(steps) {
 		stepStart := time.Now()
 		if err := h.runStep(ctx, run, st, &cur, base); err != nil {
-			return err
+			return refusedValue(err)
 		}
 		cur.Counts.PhaseMillis[steps[cur.Step-1]] += time.Since(stepStart).Milliseconds()
 	}
@@ -210,6 +211,17 @@ func skipUnmatched(st *staged, create, dryRun bool) {
 			Details:     map[string]any{"count": n},
 			Fingerprint: codeScoutNotFound + "|" + s.BSAMemberID})
 	}
+}
+
+// refusedValue makes a data exception (SQLSTATE class 22: a value the database cannot store)
+// permanent: the same file would fail the same way on every retry. Other errors pass through.
+func refusedValue(err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") {
+		return jobs.Permanentf("the database refused a value from the file (%s, SQLSTATE %s); what was imported before stays, the rest was not imported: %v",
+			pgErr.Message, pgErr.Code, err)
+	}
+	return err
 }
 
 // dropSkipped removes the items of skipped scouts (in place), counting them per scout.

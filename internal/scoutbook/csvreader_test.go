@@ -383,3 +383,17 @@ func (s *syntheticExport) Read(p []byte) (int, error) {
 	}
 	return s.buf.Read(p)
 }
+
+func TestTroopReaderRejectsOverlongMemberID(t *testing.T) {
+	t.Parallel()
+	id := strings.Repeat("9", MaxMemberIDLength+1)
+	rows, rowErrs, fatal := readAllTroop(t, troopHeader+"\n"+
+		`"`+id+`","Avery","","","Testwood","Rank","Scout Rank","2024",1,01/02/2024,1,,,,,,,,,,,,`+"\n"+
+		`"`+id[:MaxMemberIDLength]+`","Avery","","","Testwood","Rank","Scout Rank","2024",1,01/02/2024,1,,,,,,,,,,,,`+"\n")
+	require.NoError(t, fatal)
+	require.Len(t, rows, 1, "a 20-digit id still fits scouts.bsa_member_id varchar(20)")
+	require.Len(t, rowErrs, 1)
+	require.Equal(t, 2, rowErrs[0].Line)
+	require.Equal(t, "bsamemberid", rowErrs[0].Field)
+	require.Contains(t, rowErrs[0].Msg, "at most 20")
+}

@@ -221,6 +221,10 @@ func troopParseFlag(s string) (value, ok bool) {
 	}
 }
 
+// MaxMemberIDLength is the longest BSA member ID accepted: the app stores it in
+// scouts.bsa_member_id varchar(20). Real IDs have 9 digits.
+const MaxMemberIDLength = 20
+
 // troopAllDigits reports whether s is a non-empty run of ASCII digits.
 func troopAllDigits(s string) bool {
 	if s == "" {
@@ -286,6 +290,9 @@ func (r *TroopReader) convert(record []string, line int) (TroopRow, *ParseError)
 		return row, rowError(troopColMemberID, "", "the BSA member ID is empty; every row needs the scout's member ID")
 	case !troopAllDigits(row.BSAMemberID):
 		return row, rowError(troopColMemberID, row.BSAMemberID, "is not a BSA member ID (expected digits only)")
+	case len(row.BSAMemberID) > MaxMemberIDLength:
+		return row, rowError(troopColMemberID, row.BSAMemberID,
+			fmt.Sprintf("is not a BSA member ID (%d digits; at most %d)", len(row.BSAMemberID), MaxMemberIDLength))
 	}
 
 	class := r.classify(row.AdvancementType)
