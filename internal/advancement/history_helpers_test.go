@@ -7,8 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,49 +19,32 @@ import (
 
 	"github.com/chuckbox/importworker/internal/advancement"
 	"github.com/chuckbox/importworker/internal/jobs"
-	"github.com/chuckbox/importworker/internal/pgtest"
 )
 
-// histFixture is a unit with an active leader, ready for history imports.
+// histFixture is a unit with an active leader, ready for history imports: the troop
+// import's fixture with history-specific helpers.
 type histFixture struct {
-	db     *pgtest.DB
-	unit   uuid.UUID
-	leader pgtest.Person
+	*troopFixture
 }
 
 func newHistFixture(t testing.TB) *histFixture {
 	t.Helper()
-	db := pgtest.NewDB(t)
-	unit := db.CreateUnit(t, "Troop 123")
-	return &histFixture{db: db, unit: unit, leader: db.Leader(t, unit, "leader@example.org")}
+	return &histFixture{newTroop(t)}
 }
 
 // submit inserts a scout_history job as the leader's browser would (RLS, JWT claims).
 func (f *histFixture) submit(t testing.TB, report string, options map[string]any) uuid.UUID {
 	t.Helper()
-	if options == nil {
-		options = map[string]any{}
-	}
-	opts, err := json.Marshal(options)
-	require.NoError(t, err)
-	var id uuid.UUID
-	err = f.db.AsClient(context.Background(), f.leader.Claims(), func(tx pgx.Tx) error {
-		return tx.QueryRow(context.Background(), `insert into import_jobs (unit_id, type, input_csv, options)
-			values ($1, 'scout_history', $2, $3) returning id`, f.unit, report, opts).Scan(&id)
-	})
-	require.NoError(t, err)
-	return id
+	return f.insertJob(t, `insert into import_jobs (unit_id, type, input_csv, options)
+		values ($1, 'scout_history', $2, $3) returning id`, report, options)
 }
-
-// histQuietLogger drops the worker's logs.
-var histQuietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // run runs a worker with the history handler until no job is left.
 func (f *histFixture) run(t testing.TB) {
 	t.Helper()
 	w, err := jobs.NewWorker(jobs.Config{Pool: f.db.Pool,
 		Handlers: map[string]jobs.Handler{advancement.HistoryJobType: advancement.HistoryHandler{}},
-		WorkerID: "history-test-worker", ExitWhenIdle: true, PollInterval: time.Second, Logger: histQuietLogger})
+		WorkerID: "history-test-worker", ExitWhenIdle: true, PollInterval: time.Second, Logger: quietLogger})
 	require.NoError(t, err)
 	require.NoError(t, w.Run(context.Background()))
 }

@@ -33,7 +33,7 @@ func TestHistoryResumesFromCheckpoint(t *testing.T) {
 	run := func() {
 		w, err := jobs.NewWorker(jobs.Config{Pool: f.db.Pool,
 			Handlers: map[string]jobs.Handler{advancement.HistoryJobType: advancement.HistoryHandler{}},
-			WorkerID: "history-test-worker", ExitWhenIdle: true, PollInterval: time.Second, Logger: histQuietLogger,
+			WorkerID: "history-test-worker", ExitWhenIdle: true, PollInterval: time.Second, Logger: quietLogger,
 			Backoff: jobs.Backoff{Base: time.Hour, Max: time.Hour}})
 		require.NoError(t, err)
 		require.NoError(t, w.Run(context.Background()))
