@@ -164,17 +164,6 @@ func (e *env) job(t testing.TB, id uuid.UUID) jobRow {
 	return r
 }
 
-// eventuallyStatus waits until the job has status.
-func (e *env) eventuallyStatus(t testing.TB, id uuid.UUID, status string, within time.Duration) jobRow {
-	t.Helper()
-	var last jobRow
-	require.Eventually(t, func() bool {
-		last = e.job(t, id)
-		return last.Status == status
-	}, within, tick, "job %s never reached status %s", id, status)
-	return last
-}
-
 // asLeader runs sql through PostgREST's path as the env's leader.
 func (e *env) asLeader(t testing.TB, sql string, args ...any) {
 	t.Helper()

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // Metrics are the worker's Prometheus metrics. Create them with NewMetrics and serve
@@ -63,6 +64,6 @@ func NewMetrics() *Metrics {
 		}),
 	}
 	reg.MustRegister(m.duration, m.pickupLatency, m.queueDepth, m.listenerReconnects, m.listenerUp, m.pollingOnly,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
