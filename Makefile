@@ -33,7 +33,7 @@ bench: deps ## benchmarks (figures in the README)
 
 fuzz: ## a short run of every fuzz target
 	for t in FuzzTroopReader FuzzParseDate FuzzNormalizeBadgeName FuzzParseHistory; do \
-	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 20s ./internal/scoutbook || exit 1; done
+	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 10s ./internal/scoutbook || exit 1; done
 
 build: ## build bin/worker
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/worker ./worker
