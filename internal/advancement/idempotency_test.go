@@ -25,6 +25,7 @@ func TestReimportChangesNothing(t *testing.T) {
 			"warning | historical_badge_mapped | 33 | 900000103 | World Brotherhood | ",
 			"warning | inactive_scout | 20 | 900000102 |  | ",
 			"warning | unknown_merit_badge | 27 | 900000102 | Underwater Basket Weaving | 2020",
+			"warning | version_mismatch | 16 | 900000101 | Cooking | 2019",
 		}, issues)
 	})
 

@@ -76,6 +76,12 @@ func (i Issue) warning() ImportWarning {
 	case float64: // details read back from import_job_issues
 		w.Count = int(n)
 	}
+	if v, ok := i.Details["requestedVersion"]; ok {
+		w.RequestedVersion = fmt.Sprint(v)
+	}
+	if v, ok := i.Details["usedVersion"]; ok {
+		w.UsedVersion = fmt.Sprint(v)
+	}
 	return w
 }
 

@@ -47,7 +47,7 @@ func TestDryRunPreviewsAndWritesNothing(t *testing.T) {
 	require.Zero(t, r.RanksImported+r.BadgesImported+r.RankRequirementsImported+r.BadgeRequirementsImported)
 	require.Zero(t, r.RequirementDefinitionsRegistered)
 	require.Equal(t, 2, r.DuplicatesSkipped)
-	require.Equal(t, 3, r.WarningCount, "the file's warnings (inactive scout, unknown and historical badge) are previewed")
+	require.Equal(t, 4, r.WarningCount, "the file's warnings (inactive scout, unknown and historical badge, version mismatch) are previewed")
 	require.NotNil(t, r.Preview)
 	require.Equal(t, advancement.PreviewSummary{
 		TotalScouts: 3, MatchedScouts: 2, UnmatchedScouts: 1,

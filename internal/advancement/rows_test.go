@@ -134,6 +134,7 @@ var craftedIssues = []string{
 	"warning | requirement_not_found | 0 |  | Signs, Signals, and Codes | 2026",
 	"warning | requirement_not_found | 0 |  | Tenderfoot | 2024",
 	"warning | unknown_merit_badge | 27 | 900000102 | Underwater Basket Weaving | 2020",
+	"warning | version_mismatch | 16 | 900000101 | Cooking | 2019",
 }
 
 func TestCraftedTroopWritesExactRows(t *testing.T) {
@@ -165,8 +166,8 @@ func TestCraftedTroopWritesExactRows(t *testing.T) {
 	require.Zero(t, r.ScoutsSkipped)
 	require.False(t, r.DryRun)
 	require.Nil(t, r.Preview)
-	require.Equal(t, 11, r.WarningCount)
-	require.Len(t, r.Warnings, 11)
+	require.Equal(t, 12, r.WarningCount)
+	require.Len(t, r.Warnings, 12)
 	require.Equal(t, map[string]any{
 		"rows": 36.0, "notSelected": 0.0, "notAwarded": 3.0 /* 3, 30, 34 */, "incompleteRequirements": 3.0, /* 9, 17, 32 */
 		"headerRows": 2.0 /* 13, 25 */, "otherRows": 1.0 /* 19 */, "duplicateRows": 1.0 /* 11 */, "unknownItems": 2.0, "invalidRows": 0.0,
@@ -193,6 +194,8 @@ func TestCraftedTroopWritesExactRows(t *testing.T) {
 			require.Contains(t, is.Message, "Jordan Samplesen (BSA id 900000102) is inactive")
 		case "historical_badge_mapped":
 			require.Contains(t, is.Message, `"Citizenship in the World"`)
+		case "version_mismatch":
+			require.Contains(t, is.Message, "Cooking: Avery Testwood has requirements completed under version 2019 while the badge is recorded under version 2024")
 		case "requirement_not_found":
 			require.Contains(t, is.Message, "registered as new definitions")
 			require.Contains(t, is.Message, "(version "+is.Version+")")

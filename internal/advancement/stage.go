@@ -421,7 +421,35 @@ func (s *stager) finish() (*staged, error) {
 	if len(st.scouts) == 0 && len(st.rowErrors) == 0 {
 		return nil, fmt.Errorf("%w: no scouts found in the file", errNoData)
 	}
+	s.warnVersionMismatches()
 	return st, nil
+}
+
+// warnVersionMismatches reports, once per scout and badge, completed requirements listed under
+// another version than the one the badge is recorded with. They are imported under their own
+// version's definitions (the file says so), but a leader should know that one badge now holds
+// requirements of two versions.
+func (s *stager) warnVersionMismatches() {
+	st := &s.st
+	var names map[uuid.UUID]string
+	for _, it := range st.badgeReqs {
+		key := scoutRef{it.scout, it.ref}
+		tracked := st.badgeVersion[key]
+		if tracked == 0 || it.version == tracked {
+			continue
+		}
+		if names == nil {
+			names = refNamesFor(s.ref)
+		}
+		scout := &st.scouts[it.scout]
+		s.warn(Issue{Severity: "warning", Code: codeVersionMismatch, Line: int(it.line), BSAMemberID: scout.BSAMemberID,
+			ScoutName: scout.Name(), Item: names[it.ref], Version: fmt.Sprint(it.version),
+			Message: fmt.Sprintf("%s: %s has requirements completed under version %d while the badge is recorded under version %d (first on line %d); "+
+				"they were imported under version %d's definitions. Check which version the scout is working on.",
+				names[it.ref], scout.Name(), it.version, tracked, it.line, it.version),
+			Details:     map[string]any{"badge": names[it.ref], "requestedVersion": it.version, "usedVersion": tracked},
+			Fingerprint: fmt.Sprintf("%s|%s|%s", codeVersionMismatch, scout.BSAMemberID, it.ref)})
+	}
 }
 
 // dedupeRequirements removes repeated completions of one requirement (same scout, rank or
