@@ -114,7 +114,8 @@ func demoCommand(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		res, elapsed, err := followJob(ctx, pool, jobID)
+		committed := time.Now() // the insert has committed: the browser has its job id
+		res, elapsed, err := followJob(ctx, pool, jobID, committed)
 		if err != nil {
 			return err
 		}
@@ -204,12 +205,8 @@ func submitAsBrowser(ctx context.Context, authenticatorURL string, leader demoLe
 }
 
 // followJob draws a progress bar from the job row (what the browser's Realtime subscription
-// receives) until the job ends.
-func followJob(ctx context.Context, pool *pgxpool.Pool, id uuid.UUID) (*advancement.Result, time.Duration, error) {
-	var created time.Time
-	if err := pool.QueryRow(ctx, `select created_at from import_jobs where id = $1`, id).Scan(&created); err != nil {
-		return nil, 0, err
-	}
+// receives) until the job ends, and returns the time from committed to completed_at.
+func followJob(ctx context.Context, pool *pgxpool.Pool, id uuid.UUID, committed time.Time) (*advancement.Result, time.Duration, error) {
 	var lastLine string
 	for {
 		var status, phase string
@@ -241,7 +238,7 @@ func followJob(ctx context.Context, pool *pgxpool.Pool, id uuid.UUID) (*advancem
 			if err := json.Unmarshal(raw, &res); err != nil {
 				return nil, 0, fmt.Errorf("decode result: %w", err)
 			}
-			return &res, completed.Sub(created), nil
+			return &res, completed.Sub(committed), nil
 		case "failed", "cancelled":
 			if isTerminal {
 				fmt.Println()
