@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -34,7 +35,6 @@ type Run struct {
 	onCancel func()
 
 	progressInterval time.Duration
-	now              func() time.Time
 
 	// writeMu serialises progress writes (a chunk's transaction or the flusher) so that a
 	// later snapshot is never overwritten by an earlier one.
@@ -102,7 +102,7 @@ func (r *Run) progressDue(force bool) (Progress, bool) {
 	if r.progress == r.written {
 		return Progress{}, false
 	}
-	if force || r.progress.Phase != r.written.Phase || r.now().Sub(r.lastWrite) >= r.progressInterval {
+	if force || r.progress.Phase != r.written.Phase || time.Now().Sub(r.lastWrite) >= r.progressInterval {
 		return r.progress, true
 	}
 	return Progress{}, false
@@ -111,7 +111,7 @@ func (r *Run) progressDue(force bool) (Progress, bool) {
 func (r *Run) markWritten(p Progress) {
 	r.mu.Lock()
 	r.written = p
-	r.lastWrite = r.now()
+	r.lastWrite = time.Now()
 	r.mu.Unlock()
 }
 
@@ -152,9 +152,20 @@ func (r *Run) runFlusher(ctx context.Context) {
 	}
 }
 
-// LoadCheckpoint decodes the job's saved cursor into dst. found is false on a first run.
-func (r *Run) LoadCheckpoint(ctx context.Context, dst any) (found bool, err error) {
-	return r.store.loadCheckpoint(ctx, r.Job.ID, dst)
+// LoadCheckpoint decodes the job's saved cursor into dst: the one the database had when the
+// run started, or the one its last chunk committed. found is false on a first run. ctx is
+// not used (the cursor is already in memory); it is kept for callers' symmetry with Chunk.
+func (r *Run) LoadCheckpoint(_ context.Context, dst any) (found bool, err error) {
+	r.writeMu.Lock()
+	raw := r.lastCursor
+	r.writeMu.Unlock()
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return false, fmt.Errorf("decode checkpoint of job %s: %w", r.Job.ID, err)
+	}
+	return true, nil
 }
 
 // Chunk runs fn in one transaction together with the checkpoint cursor and, when due, the

@@ -119,8 +119,8 @@ func saveCheckpoint(ctx context.Context, tx pgx.Tx, id uuid.UUID, attempt int, c
 	return raw, nil
 }
 
-// loadCheckpointRaw returns the job's cursor as JSON, nil when there is none.
-func (s *store) loadCheckpointRaw(ctx context.Context, id uuid.UUID) ([]byte, error) {
+// loadCheckpoint returns the job's cursor as JSON, nil when there is none.
+func (s *store) loadCheckpoint(ctx context.Context, id uuid.UUID) ([]byte, error) {
 	var raw []byte
 	err := s.pool.QueryRow(ctx, sqlLoadCheckpoint, id).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -130,18 +130,6 @@ func (s *store) loadCheckpointRaw(ctx context.Context, id uuid.UUID) ([]byte, er
 		return nil, fmt.Errorf("load checkpoint of job %s: %w", id, err)
 	}
 	return raw, nil
-}
-
-// loadCheckpoint decodes the job's cursor into dst; found is false when there is none.
-func (s *store) loadCheckpoint(ctx context.Context, id uuid.UUID, dst any) (bool, error) {
-	raw, err := s.loadCheckpointRaw(ctx, id)
-	if err != nil || raw == nil {
-		return false, err
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return false, fmt.Errorf("decode checkpoint of job %s: %w", id, err)
-	}
-	return true, nil
 }
 
 // fencedUpdate runs one of the fenced end-of-job statements; ok is false when the lease was

@@ -375,7 +375,6 @@ func (w *Worker) start(c *claimedJob) {
 		logger:           logger,
 		hardCtx:          hardCtx,
 		progressInterval: w.cfg.ProgressInterval,
-		now:              time.Now,
 		kick:             make(chan struct{}, 1),
 	}
 	run.progress = c.Progress
@@ -428,22 +427,14 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 	run := rj.run
 	job := run.Job
 
-	// The checkpoint as the database has it now: every chunk checks that it is still there.
-	if raw, err := w.store.loadCheckpointRaw(run.hardCtx, job.ID); err != nil {
-		run.logger.Warn("could not read the job's checkpoint; the first chunk will hand the job back", slog.Any("error", err))
-	} else {
+	// The checkpoint as the database has it now: the handler resumes from it and every chunk
+	// checks that it is still there. Without it the handler does not start; the error takes
+	// the usual way below (a lost connection hands the job back).
+	raw, err := w.store.loadCheckpoint(run.hardCtx, job.ID)
+	if err == nil {
 		run.lastCursor = raw
+		err = w.runHandler(softCtx, rj)
 	}
-
-	loopsCtx, stopLoops := context.WithCancel(context.Background())
-	var loops sync.WaitGroup
-	loops.Add(2)
-	go func() { defer loops.Done(); w.heartbeat(loopsCtx, rj) }()
-	go func() { defer loops.Done(); run.runFlusher(loopsCtx) }()
-
-	err := safeHandle(softCtx, w.cfg.Handlers[job.Type], run)
-	stopLoops()
-	loops.Wait()
 
 	cause := context.Cause(softCtx)
 	// End-of-job writes get their own deadline: the job's contexts may be cancelled already.
@@ -553,6 +544,17 @@ func isStop(err, cause, reason error) bool {
 	}
 	return errors.Is(cause, reason) && (errors.Is(err, context.Canceled) || errors.Is(err, ErrCancelRequested) ||
 		errors.Is(err, ErrShutdown))
+}
+
+// runHandler runs the job's handler with its heartbeat and progress flusher beside it.
+func (w *Worker) runHandler(softCtx context.Context, rj *runningJob) error {
+	loopsCtx, stopLoops := context.WithCancel(context.Background())
+	var loops sync.WaitGroup
+	loops.Add(2)
+	go func() { defer loops.Done(); w.heartbeat(loopsCtx, rj) }()
+	go func() { defer loops.Done(); rj.run.runFlusher(loopsCtx) }()
+	defer func() { stopLoops(); loops.Wait() }()
+	return safeHandle(softCtx, w.cfg.Handlers[rj.run.Job.Type], rj.run)
 }
 
 // heartbeat extends the lease every third of its duration, and notices a lost lease or a
