@@ -76,7 +76,7 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 		return err
 	}
 	createUnmatched := opts.CreateUnmatchedScouts == nil || *opts.CreateUnmatchedScouts
-	skipUnmatched(st, createUnmatched, opts.DryRun)
+	skipUnmatched(st, createUnmatched)
 
 	if len(st.rowErrors) > 0 {
 		return h.rejectFile(ctx, run, st)
@@ -122,9 +122,9 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	}
 	res := buildResult(st, cur.Counts)
 	res.ScoutsMatched -= createdEarlier
-	// Bug fix: the warnings come from import_job_issues, not from this attempt's staging
-	// alone; a resumed attempt skips the steps (scouts, requirement definitions) whose
-	// warnings an earlier attempt recorded, and used to report only the rest.
+	// The warnings come from import_job_issues, not from this attempt's staging alone: a
+	// resumed attempt skips the steps (scouts, requirement definitions) whose warnings an
+	// earlier attempt recorded.
 	warnings, err := loadWarnings(ctx, run.Pool(), job.ID)
 	if err != nil {
 		return err
@@ -184,7 +184,7 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 
 // skipUnmatched marks unmatched scouts as skipped when they may not be created, and drops
 // their items with one warning per scout.
-func skipUnmatched(st *staged, create, dryRun bool) {
+func skipUnmatched(st *staged, create bool) {
 	if create {
 		return
 	}
@@ -406,7 +406,7 @@ func itemsBefore(st *staged, step int) int {
 	return n
 }
 
-// buildResult turns the counts into the job result.
+// buildResult turns the counts into the job result (warnings are set by the caller).
 func buildResult(st *staged, c counts) *Result {
 	r := &Result{
 		ScoutsCreated:                    c.ScoutsCreated,
@@ -429,7 +429,6 @@ func buildResult(st *staged, c counts) *Result {
 			r.ScoutsSkipped++
 		}
 	}
-	r.setWarnings(st.issues)
 	return r
 }
 
