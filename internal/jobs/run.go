@@ -102,7 +102,7 @@ func (r *Run) progressDue(force bool) (Progress, bool) {
 	if r.progress == r.written {
 		return Progress{}, false
 	}
-	if force || r.progress.Phase != r.written.Phase || time.Now().Sub(r.lastWrite) >= r.progressInterval {
+	if force || r.progress.Phase != r.written.Phase || time.Since(r.lastWrite) >= r.progressInterval {
 		return r.progress, true
 	}
 	return Progress{}, false
