@@ -231,8 +231,14 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 		if ctx.Err() != nil {
 			return nil
 		}
+		// idle: a claim made while nothing ran here found nothing. A claim that finds nothing
+		// while a job runs proves nothing: the running job may be what blocks its unit's other
+		// jobs (one running import per unit), and they become runnable when it ends. Only
+		// dispatch adds to the running set, so a count of zero before the claim still holds
+		// after it, and the jobs that ended had recorded their outcome before leaving the set.
 		idle := false
 		for w.runningCount() < w.cfg.Concurrency && ctx.Err() == nil {
+			nothingRunning := w.runningCount() == 0
 			c, err := w.store.claim(ctx, w.cfg.WorkerID, w.cfg.LeaseDuration, w.types)
 			if err != nil {
 				if ctx.Err() == nil {
@@ -241,12 +247,12 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 				break
 			}
 			if c == nil {
-				idle = true
+				idle = nothingRunning
 				break
 			}
 			w.start(c)
 		}
-		if w.cfg.ExitWhenIdle && idle && w.runningCount() == 0 {
+		if w.cfg.ExitWhenIdle && idle {
 			if n := w.reap(ctx); n == 0 {
 				w.logger.Info("no runnable job left; exiting (--exit-when-idle)")
 				return nil
