@@ -4,7 +4,8 @@
 -- creates these objects itself (docs/supabase.md section 1.7). The guard below refuses to run
 -- where the database looks like real Supabase.
 --
--- Run it as a superuser (the harness uses `supabase_admin`) on the target database, before
+-- Run it as a superuser (the harness uses `supabase_admin`; on an ordinary cluster `postgres`
+-- works too, see section 1) on the target database, before
 -- the migrations. Every statement is idempotent: running it twice changes nothing.
 
 -- 0. Guard: refuse to run against a real Supabase database.
@@ -30,8 +31,16 @@ begin
     if not exists (select from pg_roles where rolname = 'postgres') then
         create role postgres login;
     end if;
-    -- postgres is NOT a superuser on Supabase; it bypasses RLS and owns the database.
-    alter role postgres with login nosuperuser createdb createrole replication bypassrls;
+    -- postgres is NOT a superuser on Supabase; it bypasses RLS and owns the database. On an
+    -- ordinary local cluster postgres is often the superuser running this very script:
+    -- demoting it would leave the cluster without its owner (and the next statement could no
+    -- longer create a bypassrls role), so there it stays a superuser. Everything works, but
+    -- what postgres may do is wider than on Supabase; `worker migrate` says so.
+    if current_user = 'postgres' then
+        alter role postgres with login createdb createrole replication bypassrls;
+    else
+        alter role postgres with login nosuperuser createdb createrole replication bypassrls;
+    end if;
 
     if not exists (select from pg_roles where rolname = 'anon') then
         create role anon nologin noinherit;

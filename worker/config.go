@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -29,12 +30,12 @@ type runConfig struct {
 	ExitWhenIdle     bool
 }
 
-// parseRunConfig reads the environment (getenv) and then args. Every value is validated; the
-// error names the variable or flag to fix.
-func parseRunConfig(args []string, getenv func(string) string) (runConfig, error) {
+// parseRunConfig reads the environment (lookupEnv, as os.LookupEnv) and then args. Every value
+// is validated and every mistake is reported at once (one line each, naming the variable or
+// flag to fix); a value given by a flag replaces the environment's, mistakes included.
+func parseRunConfig(args []string, lookupEnv func(string) (string, bool)) (runConfig, error) {
 	host, _ := os.Hostname()
 	def := runConfig{
-		DatabaseURL:      getenv("DATABASE_URL"),
 		WorkerID:         fmt.Sprintf("%s-%d", host, os.Getpid()),
 		Concurrency:      2,
 		LeaseDuration:    30 * time.Second,
@@ -47,66 +48,83 @@ func parseRunConfig(args []string, getenv func(string) string) (runConfig, error
 		RetainCompleted:  7 * 24 * time.Hour,
 		RetainFailed:     30 * 24 * time.Hour,
 	}
-	var errs []error
-	envString := func(name string, dst *string) {
-		if v := getenv(name); v != "" {
+	envErrs := map[string]error{} // by flag name: a flag given on the command line replaces it
+	// An empty variable counts as unset, except WORKER_HTTP_ADDR, where empty disables.
+	env := func(name string, emptyMeans bool) (string, bool) {
+		v, ok := lookupEnv(name)
+		return v, ok && (v != "" || emptyMeans)
+	}
+	envString := func(name, flagName string, dst *string) {
+		if v, ok := env(name, flagName == "http-addr"); ok {
 			*dst = v
 		}
 	}
-	envInt := func(name string, dst *int) {
-		if v := getenv(name); v != "" {
+	envInt := func(name, flagName string, dst *int) {
+		if v, ok := env(name, false); ok {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q is not a whole number", name, v))
+				envErrs[flagName] = fmt.Errorf("%s=%q is not a whole number", name, v)
 				return
 			}
 			*dst = n
 		}
 	}
-	envDuration := func(name string, dst *time.Duration) {
-		if v := getenv(name); v != "" {
+	envDuration := func(name, flagName string, dst *time.Duration) {
+		if v, ok := env(name, false); ok {
 			d, err := time.ParseDuration(v)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q is not a duration (e.g. 30s, 5m, 168h)", name, v))
+				envErrs[flagName] = fmt.Errorf("%s=%q is not a duration (e.g. 30s, 5m, 168h)", name, v)
 				return
 			}
 			*dst = d
 		}
 	}
-	envString("WORKER_ID", &def.WorkerID)
-	envInt("WORKER_CONCURRENCY", &def.Concurrency)
-	envDuration("WORKER_LEASE_DURATION", &def.LeaseDuration)
-	envDuration("WORKER_POLL_INTERVAL", &def.PollInterval)
-	envDuration("WORKER_PROGRESS_INTERVAL", &def.ProgressInterval)
-	envDuration("WORKER_SHUTDOWN_GRACE", &def.ShutdownGrace)
-	envString("WORKER_HTTP_ADDR", &def.HTTPAddr)
-	envString("LOG_LEVEL", &def.LogLevel)
-	envString("LOG_FORMAT", &def.LogFormat)
-	envDuration("WORKER_RETAIN_COMPLETED", &def.RetainCompleted)
-	envDuration("WORKER_RETAIN_FAILED", &def.RetainFailed)
-	if len(errs) > 0 {
-		return runConfig{}, errors.Join(errs...)
-	}
+	envString("DATABASE_URL", "database-url", &def.DatabaseURL)
+	envString("WORKER_ID", "worker-id", &def.WorkerID)
+	envInt("WORKER_CONCURRENCY", "concurrency", &def.Concurrency)
+	envDuration("WORKER_LEASE_DURATION", "lease-duration", &def.LeaseDuration)
+	envDuration("WORKER_POLL_INTERVAL", "poll-interval", &def.PollInterval)
+	envDuration("WORKER_PROGRESS_INTERVAL", "progress-interval", &def.ProgressInterval)
+	envDuration("WORKER_SHUTDOWN_GRACE", "shutdown-grace", &def.ShutdownGrace)
+	envString("WORKER_HTTP_ADDR", "http-addr", &def.HTTPAddr)
+	envString("LOG_LEVEL", "log-level", &def.LogLevel)
+	envString("LOG_FORMAT", "log-format", &def.LogFormat)
+	envDuration("WORKER_RETAIN_COMPLETED", "retain-completed", &def.RetainCompleted)
+	envDuration("WORKER_RETAIN_FAILED", "retain-failed", &def.RetainFailed)
 
 	cfg := def
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.StringVar(&cfg.DatabaseURL, "database-url", def.DatabaseURL, "PostgreSQL URL, direct or Supavisor session mode (port 5432), never 6543 (env DATABASE_URL)")
-	fs.StringVar(&cfg.WorkerID, "worker-id", def.WorkerID, "name of this worker in job leases (env WORKER_ID)")
-	fs.IntVar(&cfg.Concurrency, "concurrency", def.Concurrency, "jobs run at once (env WORKER_CONCURRENCY)")
+	fs := newFlags("run", "[flags]",
+		"Claim and run import jobs until SIGTERM/SIGINT (or, with --exit-when-idle, until nothing is running or\n"+
+			"runnable). Each flag overrides the environment variable named with it; a failure to connect for good\n"+
+			"(wrong password, unknown database or host, TLS refused) exits 1 at once.")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", def.DatabaseURL, "PostgreSQL `URL`, direct or Supavisor session mode (port 5432), never 6543 (env DATABASE_URL)")
+	fs.StringVar(&cfg.WorkerID, "worker-id", def.WorkerID, "`name` of this worker in job leases (env WORKER_ID)")
+	fs.IntVar(&cfg.Concurrency, "concurrency", def.Concurrency, "`jobs` run at once, 1 to 64 (env WORKER_CONCURRENCY)")
 	fs.DurationVar(&cfg.LeaseDuration, "lease-duration", def.LeaseDuration, "lease length; a dead worker's job is rescued after it (env WORKER_LEASE_DURATION)")
 	fs.DurationVar(&cfg.PollInterval, "poll-interval", def.PollInterval, "safety poll and reaper period (env WORKER_POLL_INTERVAL)")
 	fs.DurationVar(&cfg.ProgressInterval, "progress-interval", def.ProgressInterval, "minimum time between progress writes of a job (env WORKER_PROGRESS_INTERVAL)")
 	fs.DurationVar(&cfg.ShutdownGrace, "shutdown-grace", def.ShutdownGrace, "time running jobs get to reach a chunk boundary on SIGTERM (env WORKER_SHUTDOWN_GRACE)")
-	fs.StringVar(&cfg.HTTPAddr, "http-addr", def.HTTPAddr, "address for /healthz, /readyz and /metrics; empty disables (env WORKER_HTTP_ADDR)")
-	fs.StringVar(&cfg.LogLevel, "log-level", def.LogLevel, "debug, info, warn or error (env LOG_LEVEL)")
-	fs.StringVar(&cfg.LogFormat, "log-format", def.LogFormat, "json or text (env LOG_FORMAT)")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", def.HTTPAddr, "`address` for /healthz, /readyz and /metrics; empty disables (env WORKER_HTTP_ADDR)")
+	fs.StringVar(&cfg.LogLevel, "log-level", def.LogLevel, "`level`: debug, info, warn or error (env LOG_LEVEL)")
+	fs.StringVar(&cfg.LogFormat, "log-format", def.LogFormat, "`format`: json or text (env LOG_FORMAT)")
 	fs.DurationVar(&cfg.RetainCompleted, "retain-completed", def.RetainCompleted, "keep inputs of completed jobs this long (env WORKER_RETAIN_COMPLETED)")
 	fs.DurationVar(&cfg.RetainFailed, "retain-failed", def.RetainFailed, "keep inputs of failed/cancelled jobs (retryable) this long (env WORKER_RETAIN_FAILED)")
 	fs.BoolVar(&cfg.ExitWhenIdle, "exit-when-idle", false, "exit once no job is running or runnable (scripts, tests)")
-	if err := fs.Parse(args); err != nil {
-		return runConfig{}, errUsage
+	if err := fs.parse(args); err != nil {
+		return runConfig{}, err
 	}
-	return cfg, cfg.validate()
+	fs.Visit(func(f *flag.Flag) { delete(envErrs, f.Name) })
+
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) { // in flag order, so the report reads the same every time
+		if err, ok := envErrs[f.Name]; ok {
+			errs = append(errs, err)
+		}
+	})
+	if err := cfg.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return cfg, errors.Join(errs...)
 }
 
 // validate checks every value and says what to change.
@@ -158,11 +176,23 @@ func parseLevel(s string) (slog.Level, error) {
 // newLogger builds the structured logger.
 func newLogger(format, level string) *slog.Logger {
 	l, _ := parseLevel(level)
-	opts := &slog.HandlerOptions{Level: l}
+	return newLoggerTo(os.Stderr, format, l)
+}
+
+// newLoggerTo builds the structured logger writing to w. In JSON, durations read as
+// durations ("2s", "1.5ms"), not as nanosecond counts.
+func newLoggerTo(w io.Writer, format string, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
 	if format == "text" {
-		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+		return slog.New(slog.NewTextHandler(w, opts))
 	}
-	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
+		if a.Value.Kind() == slog.KindDuration {
+			a.Value = slog.StringValue(a.Value.Duration().String())
+		}
+		return a
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // redactURL shows where a database URL points without its password.

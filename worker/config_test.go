@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,9 +13,12 @@ import (
 
 const testDatabaseURL = "postgres://postgres@db.example.org:5432/postgres"
 
-// envOf turns a map into a getenv function.
-func envOf(vars map[string]string) func(string) string {
-	return func(name string) string { return vars[name] }
+// envOf turns a map into a lookupEnv function (as os.LookupEnv).
+func envOf(vars map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := vars[name]
+		return v, ok
+	}
 }
 
 func TestParseRunConfigDefaults(t *testing.T) {
@@ -132,14 +137,55 @@ func TestParseRunConfigErrorsNameTheVariable(t *testing.T) {
 	}
 }
 
-// An unknown flag is a usage error (the flag package has printed the usage).
-func TestParseRunConfigUnknownFlag(t *testing.T) {
-	devNull, err := os.Open(os.DevNull)
+// WORKER_HTTP_ADDR set but empty disables the HTTP endpoints, as documented; other empty
+// variables count as unset.
+func TestParseRunConfigEmptyHTTPAddrDisables(t *testing.T) {
+	cfg, err := parseRunConfig(nil, envOf(map[string]string{"DATABASE_URL": testDatabaseURL, "WORKER_HTTP_ADDR": "",
+		"WORKER_CONCURRENCY": "", "LOG_FORMAT": ""}))
 	require.NoError(t, err)
-	defer devNull.Close()
-	stderr := os.Stderr
-	os.Stderr = devNull // keep the flag package's usage text out of the test output
-	defer func() { os.Stderr = stderr }()
-	_, err = parseRunConfig([]string{"--no-such-flag"}, envOf(map[string]string{"DATABASE_URL": testDatabaseURL}))
-	require.ErrorIs(t, err, errUsage)
+	require.Empty(t, cfg.HTTPAddr)
+	require.Equal(t, 2, cfg.Concurrency)
+	require.Equal(t, "json", cfg.LogFormat)
+
+	cfg, err = parseRunConfig(nil, envOf(map[string]string{"DATABASE_URL": testDatabaseURL}))
+	require.NoError(t, err)
+	require.Equal(t, ":8080", cfg.HTTPAddr, "unset: the default")
+}
+
+// Every configuration mistake is reported at once: values that do not parse and values out of
+// range together, one line each. A flag replaces the environment's value, mistake included.
+func TestParseRunConfigReportsEveryMistakeAtOnce(t *testing.T) {
+	env := envOf(map[string]string{
+		"WORKER_CONCURRENCY":    "two",
+		"WORKER_LEASE_DURATION": "1s",
+		"WORKER_POLL_INTERVAL":  "soon",
+		"LOG_FORMAT":            "xml",
+		"LOG_LEVEL":             "loud",
+	})
+	_, err := parseRunConfig(nil, env)
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.Equal(t, []string{
+		`WORKER_CONCURRENCY="two" is not a whole number`,
+		`WORKER_POLL_INTERVAL="soon" is not a duration (e.g. 30s, 5m, 168h)`,
+		"DATABASE_URL is not set: use the direct connection or Supavisor session mode (port 5432)",
+		"WORKER_LEASE_DURATION must be at least 3s, got 1s",
+		`LOG_LEVEL must be debug, info, warn or error, got "loud"`,
+		`LOG_FORMAT must be json or text, got "xml"`,
+	}, lines)
+
+	_, err = parseRunConfig([]string{"--concurrency=4", "--poll-interval=5s", "--log-format=text", "--log-level=info",
+		"--lease-duration=30s", "--database-url", testDatabaseURL}, env)
+	require.NoError(t, err, "the flags replace every wrong value of the environment")
+}
+
+// An unknown flag or a positional argument is a usage error (explained on stderr, exit 2).
+func TestParseRunConfigUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"--no-such-flag"}, {"extra"}, {"--concurrency=2", "extra"}, {"--concurrency=many"}} {
+		var errOut strings.Builder
+		defer swapOutput(t, io.Discard, &errOut)()
+		_, err := parseRunConfig(args, envOf(map[string]string{"DATABASE_URL": testDatabaseURL}))
+		require.ErrorIs(t, err, errUsage, "%v", args)
+		require.Contains(t, errOut.String(), "usage: worker run [flags]", "%v", args)
+	}
 }

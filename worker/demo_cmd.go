@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -30,11 +29,17 @@ import (
 // row-level security enforced), runs the worker, draws the progress bar from the job row, and
 // prints the result. Then it imports the same file again to show that nothing is written twice.
 func demoCommand(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs := newFlags("demo", "[--scouts N] [--seed S] [-v]",
+		"Start a throwaway local PostgreSQL shaped like Supabase, submit a realistic troop import as a leader's\n"+
+			"browser would, follow its progress, then import the same file again (nothing is written twice).")
 	scouts := fs.Int("scouts", scoutgen.DefaultScouts, "scouts in the generated export")
 	seed := fs.Int64("seed", 1, "generator seed")
 	verbose := fs.Bool("v", false, "show the worker's logs")
-	if err := fs.Parse(args); err != nil {
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if *scouts < 1 || *scouts > maxScouts {
+		fmt.Fprintf(stderr, "worker demo: --scouts must be between 1 and %d, got %d\n", maxScouts, *scouts)
 		return errUsage
 	}
 	level := slog.LevelWarn

@@ -2,18 +2,22 @@ package main
 
 import (
 	"bufio"
-	"flag"
+	"context"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/chuckbox/importworker/internal/scoutgen"
 )
 
+// maxScouts bounds --scouts: 5,000 scouts is a file of about 1 GB.
+const maxScouts = 5000
+
 // generateCommand is `worker generate`: a realistic synthetic Scoutbook export, deterministic
 // for a seed.
-func generateCommand(args []string) error {
-	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
+func generateCommand(_ context.Context, args []string) error {
+	fs := newFlags("generate", "[--scouts N] [--seed S] [--out FILE] [--history]",
+		"Write a realistic synthetic Scoutbook export (Troop Advancement, or with --history a single scout's\n"+
+			"Scouts BSA History Report). The same seed gives the same file.")
 	scouts := fs.Int("scouts", scoutgen.DefaultScouts, "number of scouts in a Troop Advancement export (about 1,000 rows each)")
 	seed := fs.Int64("seed", 1, "seed: the same seed gives the same file")
 	out := fs.String("out", "", "output file (default: standard output)")
@@ -22,15 +26,15 @@ func generateCommand(args []string) error {
 	noNoise := fs.Bool("no-noise", false, "leave out the quirks of real exports (odd dates, duplicates, historical badges...)")
 	history := fs.Bool("history", false, "write a single-scout Scouts BSA History Report instead")
 	bsaID := fs.String("bsa-id", "", "history report: the scout's BSA member id (default: drawn from the seed)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: worker generate [--scouts N] [--seed S] [--out FILE] [--history]")
-		fs.PrintDefaults()
+	if err := fs.parse(args); err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
+	if *scouts < 1 || *scouts > maxScouts {
+		fmt.Fprintf(stderr, "worker generate: --scouts must be between 1 and %d, got %d\n", maxScouts, *scouts)
 		return errUsage
 	}
 
-	var w io.Writer = os.Stdout
+	var w = stdout
 	var file *os.File
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -51,7 +55,7 @@ func generateCommand(args []string) error {
 		if err != nil {
 			return err
 		}
-		defer fmt.Fprintf(os.Stderr, "wrote %d rows for %d scouts (%d completed requirement rows)\n",
+		defer fmt.Fprintf(stderr, "wrote %d rows for %d scouts (%d completed requirement rows)\n",
 			stats.Rows, stats.Scouts, stats.CompletedRequirements)
 	}
 	if err := buf.Flush(); err != nil {

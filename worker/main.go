@@ -8,6 +8,7 @@
 //	worker demo                              local PostgreSQL + a realistic import with live progress
 //
 // Configuration comes from environment variables, overridden by flags; see `worker run -h`.
+// Every subcommand parses its flags the same way (cli.go): -h exits 0, a mistake exits 2.
 package main
 
 import (
@@ -23,55 +24,44 @@ func main() {
 	os.Exit(realMain(os.Args[1:]))
 }
 
-// usage is printed for -h and unknown commands.
-const usage = `worker: background import service for Scoutbook exports on Supabase
-
-Commands:
-  migrate    apply the database migrations (use --with-local-stand-in for a local PostgreSQL)
-  run        process import jobs until SIGTERM/SIGINT
-  generate   write a synthetic Scoutbook export to stdout or --out
-  demo       start a local PostgreSQL and run a realistic import with live progress
-
-Run "worker <command> -h" for the command's flags.
-`
-
 func realMain(args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(os.Stderr, usage)
-		if len(args) == 0 {
-			return 2
-		}
+	if len(args) == 0 {
+		printMainUsage(stderr)
+		return 2
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printMainUsage(stdout)
 		return 0
+	}
+	var cmd *command
+	for i := range commands {
+		if commands[i].name == args[0] {
+			cmd = &commands[i]
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(stderr, "worker: unknown command %q\n\n", args[0])
+		printMainUsage(stderr)
+		return 2
 	}
 	ctx, stop := signalContext()
 	defer stop()
-
-	var err error
-	switch args[0] {
-	case "migrate":
-		err = migrateCommand(ctx, args[1:])
-	case "run":
-		err = runCommand(ctx, args[1:])
-	case "generate":
-		err = generateCommand(args[1:])
-	case "demo":
-		err = demoCommand(ctx, args[1:])
-	default:
-		fmt.Fprintf(os.Stderr, "worker: unknown command %q\n\n%s", args[0], usage)
-		return 2
-	}
-	if err != nil {
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		fmt.Fprintf(os.Stderr, "worker %s: %v\n", args[0], err)
-		return 1
-	}
-	return 0
+	return exitCode(cmd.name, cmd.run(ctx, args[1:]))
 }
 
-// errUsage reports a command-line mistake already explained to the user.
-var errUsage = errors.New("usage")
+// exitCode reports err and turns it into the process's exit status: 0 for success and for
+// -h, 2 for a usage mistake (already explained), 1 for anything else.
+func exitCode(name string, err error) int {
+	switch {
+	case err == nil, errors.Is(err, errHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	default:
+		fmt.Fprintf(stderr, "worker %s: %v\n", name, err)
+		return 1
+	}
+}
 
 // signalContext is cancelled by the first SIGTERM or SIGINT (graceful shutdown); a second
 // signal exits at once with status 130 (the job's lease then expires and the reaper takes over).

@@ -2,9 +2,10 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/chuckbox/importworker/internal/localpg"
 	"github.com/chuckbox/importworker/internal/migrate"
@@ -14,16 +15,15 @@ import (
 
 // migrateCommand applies the embedded migrations.
 func migrateCommand(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	databaseURL := fs.String("database-url", os.Getenv("DATABASE_URL"), "database to migrate, as the postgres role (env DATABASE_URL)")
+	fs := newFlags("migrate", "[--database-url URL] [--with-local-stand-in [--stand-in-url URL]]",
+		"Apply the database migrations that are not applied yet (safe to run again: the second run applies nothing).\n"+
+			"On Supabase, connect as postgres (direct or session mode, port 5432). On a local PostgreSQL, add\n"+
+			"--with-local-stand-in to create what Supabase provides first (roles, auth, realtime).")
+	databaseURL := fs.String("database-url", os.Getenv("DATABASE_URL"), "`URL` of the database to migrate, as the postgres role (env DATABASE_URL)")
 	withStandIn := fs.Bool("with-local-stand-in", false, "first apply the local Supabase stand-in (roles, auth, realtime); LOCAL DATABASES ONLY")
-	standInURL := fs.String("stand-in-url", os.Getenv("STAND_IN_DATABASE_URL"), "superuser URL used for the stand-in (env STAND_IN_DATABASE_URL; default: --database-url)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: worker migrate [--with-local-stand-in] [--database-url URL]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	standInURL := fs.String("stand-in-url", os.Getenv("STAND_IN_DATABASE_URL"), "superuser `URL` used for the stand-in (env STAND_IN_DATABASE_URL; default: --database-url)")
+	if err := fs.parse(args); err != nil {
+		return err
 	}
 	if *databaseURL == "" {
 		return fmt.Errorf("no database: set DATABASE_URL or --database-url (direct connection or Supavisor session mode, port 5432)")
@@ -36,21 +36,38 @@ func migrateCommand(ctx context.Context, args []string) error {
 		if err := localpg.ApplyStandIn(ctx, url, sqlfiles.StandIn); err != nil {
 			return err
 		}
-		fmt.Println("applied the local Supabase stand-in")
+		fmt.Fprintln(stdout, "applied the local Supabase stand-in")
+		if postgresIsSuperuser(ctx, url) {
+			fmt.Fprintln(stdout, "note: postgres is this cluster's superuser and stays one (on Supabase it is not); "+
+				"for a faithful stand-in, apply it with another superuser's --stand-in-url")
+		}
 	}
 	res, err := migrate.Up(ctx, *databaseURL, supabase.Migrations())
 	if err != nil {
 		return err
 	}
 	if len(res.Applied) == 0 {
-		fmt.Printf("nothing to do: schema is at version %d\n", res.Version)
+		fmt.Fprintf(stdout, "nothing to do: schema is at version %d\n", res.Version)
 		return nil
 	}
 	for _, m := range res.Applied {
-		fmt.Printf("applied %s\n", m.Name)
+		fmt.Fprintf(stdout, "applied %s\n", m.Name)
 	}
-	fmt.Printf("schema is at version %d\n", res.Version)
+	fmt.Fprintf(stdout, "schema is at version %d\n", res.Version)
 	return nil
+}
+
+// postgresIsSuperuser reports whether the postgres role of the cluster at url is a superuser
+// (false when that cannot be read).
+func postgresIsSuperuser(ctx context.Context, url string) bool {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return false
+	}
+	defer conn.Close(ctx)
+	var super bool
+	_ = conn.QueryRow(ctx, `select rolsuper from pg_roles where rolname = 'postgres'`).Scan(&super)
+	return super
 }
 
 // fsGlobMigrations lists the embedded migration files.

@@ -22,9 +22,9 @@ import (
 
 // runCommand is `worker run`.
 func runCommand(ctx context.Context, args []string) error {
-	cfg, err := parseRunConfig(args, os.Getenv)
+	cfg, err := parseRunConfig(args, os.LookupEnv)
 	if err != nil {
-		if errors.Is(err, errUsage) {
+		if errors.Is(err, errUsage) || errors.Is(err, errHelp) {
 			return err
 		}
 		return fmt.Errorf("configuration:\n%w", err)
@@ -89,7 +89,10 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 		}()
 	}
 	// Wait for the database when it is not up yet (a worker restarted during a database
-	// restart or failover); a schema that is too old fails at once.
+	// restart or failover). A configuration mistake (wrong password, unknown database or
+	// host, TLS refused) or a schema that is too old fails at once: waiting cannot fix it,
+	// and a container that exits non-zero makes the mistake visible (crash loop) where a
+	// worker waiting forever would look healthy.
 	for delay := 500 * time.Millisecond; ; delay = min(2*delay, 10*time.Second) {
 		err := checkDatabase(ctx, pool)
 		if err == nil {
@@ -97,6 +100,11 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 		}
 		if !errors.As(err, new(*dbUnreachableError)) {
 			return err
+		}
+		if fix, permanent := jobs.PermanentConnectError(err); permanent {
+			logger.Error("cannot connect to the database; not retrying", slog.String("fix", fix),
+				slog.String("database", redactURL(cfg.DatabaseURL)), slog.Any("error", err))
+			return fmt.Errorf("cannot connect to %s: %s\n(%w)", redactURL(cfg.DatabaseURL), fix, err)
 		}
 		logger.Warn("database not reachable yet; retrying", slog.Any("error", err), slog.Duration("retry_in", delay))
 		select {

@@ -67,7 +67,7 @@ func (c *Cluster) URL(database, role string) string {
 // AdminURL is a superuser URL for database.
 func (c *Cluster) AdminURL(database string) string {
 	if c.server != nil {
-		return c.server.URL(database, Superuser)
+		return c.server.URL(database, c.server.super)
 	}
 	return c.URL(database, "")
 }

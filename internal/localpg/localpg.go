@@ -42,6 +42,7 @@ type Server struct {
 	port    int
 	runAs   *syscall.Credential // nil when not root
 	logPath string
+	super   string // the cluster's superuser role
 
 	mu   sync.Mutex
 	proc *exec.Cmd
@@ -52,6 +53,12 @@ type Server struct {
 type Options struct {
 	// Settings are extra `-c name=value` server settings.
 	Settings map[string]string
+	// Superuser names the cluster's superuser (default Superuser, as on Supabase). Tests of
+	// an ordinary local cluster use "postgres".
+	Superuser string
+	// HBA lines are put before the default rules of pg_hba.conf (which trust every local
+	// connection), e.g. "host all app 127.0.0.1/32 scram-sha-256" to test password checks.
+	HBA []string
 }
 
 // FindBinDir returns the directory holding initdb and postgres: PATH first, then the newest
@@ -89,7 +96,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create temp dir: %w", err)
 	}
-	s := &Server{dir: dir, binDir: binDir, logPath: filepath.Join(dir, "postgres.log")}
+	s := &Server{dir: dir, binDir: binDir, logPath: filepath.Join(dir, "postgres.log"), super: Superuser}
+	if opts.Superuser != "" {
+		s.super = opts.Superuser
+	}
 
 	if os.Geteuid() == 0 {
 		cred, err := unprivilegedUser()
@@ -105,11 +115,18 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 
 	initdb := exec.CommandContext(ctx, filepath.Join(binDir, "initdb"),
-		"-D", s.dataDir(), "-U", Superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
+		"-D", s.dataDir(), "-U", s.super, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: s.runAs}
 	if out, err := initdb.CombinedOutput(); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
+	}
+
+	if len(opts.HBA) > 0 {
+		if err := prependFile(filepath.Join(s.dataDir(), "pg_hba.conf"), strings.Join(opts.HBA, "\n")+"\n"); err != nil {
+			_ = os.RemoveAll(dir)
+			return nil, err
+		}
 	}
 
 	port, err := freePort()
@@ -193,7 +210,7 @@ func (s *Server) startProcess(ctx context.Context) error {
 
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		conn, err := pgx.Connect(ctx, s.URL("postgres", Superuser))
+		conn, err := pgx.Connect(ctx, s.URL("postgres", s.super))
 		if err == nil {
 			_ = conn.Close(ctx)
 			return nil
@@ -211,6 +228,9 @@ func (s *Server) startProcess(ctx context.Context) error {
 		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
 	}
 }
+
+// SuperuserName is the cluster's superuser role.
+func (s *Server) SuperuserName() string { return s.super }
 
 // Port is the server's TCP port on 127.0.0.1.
 func (s *Server) Port() int { return s.port }
@@ -305,6 +325,23 @@ func appendFile(path, text string) error {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	if _, err := f.WriteString(text); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// prependFile puts text before the content of the file at path, keeping its mode and owner.
+func prependFile(path, text string) error {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	if _, err := f.WriteString(text + string(old)); err != nil {
 		_ = f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -20,9 +20,11 @@ import (
 	"time"
 
 	"github.com/golang-migrate/migrate/v4"
+	"github.com/golang-migrate/migrate/v4/database"
 	pgxmigrate "github.com/golang-migrate/migrate/v4/database/pgx/v5"
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -126,6 +128,9 @@ func Up(ctx context.Context, databaseURL string, files fs.FS) (Result, error) {
 	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
 
+	if err := checkSupabaseShape(ctx, db); err != nil {
+		return Result{}, err
+	}
 	if _, err := db.ExecContext(ctx, `create schema if not exists `+HistorySchema); err != nil {
 		return Result{}, fmt.Errorf("create schema %s: %w", HistorySchema, err)
 	}
@@ -146,11 +151,14 @@ func Up(ctx context.Context, databaseURL string, files fs.FS) (Result, error) {
 	case err != nil:
 		return Result{}, fmt.Errorf("read schema version: %w", err)
 	case dirty:
-		return Result{}, fmt.Errorf("schema version %d is marked dirty: a previous migration failed half-way; fix the database by hand, then clear the flag in %s", before, historyTable)
+		return Result{}, fmt.Errorf("schema version %d is marked dirty: an earlier run of migration %d stopped without recording "+
+			"whether it committed; check whether its objects exist, then set the version in %s "+
+			"(to %d with dirty = false when they do, to the previous version when they do not) and run again",
+			before, before, historyTable, before)
 	}
 
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
-		return Result{}, fmt.Errorf("apply migrations: %w", err)
+		return Result{}, failed(m, files, all, err)
 	}
 
 	after, _, err := m.Version()
@@ -164,6 +172,116 @@ func Up(ctx context.Context, databaseURL string, files fs.FS) (Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// failed explains a failed m.Up in one sentence and, when the failed migration rolled back
+// completely, clears golang-migrate's dirty flag: the database is exactly at the previous
+// version, so nothing is left to fix by hand and the next run tries the migration again.
+//
+// golang-migrate marks a version dirty before running its file and clean after. Each file is
+// sent as one simple-protocol query, which PostgreSQL runs as one implicit transaction unless
+// the file holds its own transaction control (see runsAsOneTransaction; a test keeps every
+// migration of the project free of it). So an error the server reported means nothing of the
+// file was committed.
+func failed(m *migrate.Migrate, files fs.FS, all []Migration, upErr error) error {
+	version, dirty, verr := m.Version()
+	if verr != nil || !dirty {
+		return fmt.Errorf("apply migrations: %w", upErr)
+	}
+	var name string
+	prev := -1 // no migration applied before it
+	for _, mig := range all {
+		if mig.Version == uint64(version) {
+			name = mig.Name
+			break
+		}
+		prev = int(mig.Version)
+	}
+	var dbErr database.Error
+	var pgErr *pgconn.PgError
+	if name == "" || !errors.As(upErr, &dbErr) || !errors.As(dbErr.OrigErr, &pgErr) {
+		return fmt.Errorf("migration %d failed and may have been applied in part; the schema is marked dirty: %w", version, upErr)
+	}
+	where := name
+	if pgErr.Position > 0 && dbErr.Line > 0 {
+		where = fmt.Sprintf("%s failed at line %d", name, dbErr.Line)
+	} else {
+		where = name + " failed"
+	}
+	text, err := fs.ReadFile(files, name)
+	if err != nil || !runsAsOneTransaction(string(text)) {
+		return fmt.Errorf("migration %s and may have been applied in part (it controls its own transactions); "+
+			"the schema is marked dirty: %s", where, pgErrorText(pgErr))
+	}
+	if err := m.Force(prev); err != nil {
+		return fmt.Errorf("migration %s and was rolled back (%s), but clearing the dirty flag failed: %w",
+			where, pgErrorText(pgErr), err)
+	}
+	return fmt.Errorf("migration %s and was rolled back, nothing of it is applied: %s", where, pgErrorText(pgErr))
+}
+
+// pgErrorText is a server error in one line: message, detail and hint, without the SQL text.
+func pgErrorText(e *pgconn.PgError) string {
+	s := e.Message + " (SQLSTATE " + e.Code + ")"
+	if e.Detail != "" {
+		s += "; " + e.Detail
+	}
+	if e.Hint != "" {
+		s += "; hint: " + e.Hint
+	}
+	return s
+}
+
+// transactionControl finds statements that end or start a transaction at the top level of a
+// migration file (a PL/pgSQL block's `begin` is followed by a line break, not by `;`).
+var transactionControl = regexp.MustCompile(`(?im)^\s*(commit|rollback|begin\s*;|begin\s+(work|transaction)|start\s+transaction)\b`)
+
+// runsAsOneTransaction reports whether a migration file runs as one implicit transaction:
+// it has no transaction control of its own and nothing that refuses to run inside a
+// transaction (CREATE INDEX CONCURRENTLY, VACUUM, ...).
+func runsAsOneTransaction(sql string) bool {
+	return !transactionControl.MatchString(sql) && !outsideTransaction.MatchString(sql)
+}
+
+// outsideTransaction finds statements PostgreSQL refuses to run inside a transaction block.
+var outsideTransaction = regexp.MustCompile(`(?im)\b(index|view)\s+concurrently\b|^\s*vacuum\b|^\s*alter\s+system\b`)
+
+// supabaseObjects are what Supabase creates in every project and the migrations use: the API
+// roles, Auth's users table and its auth.uid() helper.
+const supabaseObjects = `
+	select x.what
+	from (values ('role anon', to_regrole('anon') is not null),
+	             ('role authenticated', to_regrole('authenticated') is not null),
+	             ('role service_role', to_regrole('service_role') is not null),
+	             ('table auth.users', to_regclass('auth.users') is not null),
+	             ('function auth.uid()', to_regprocedure('auth.uid()') is not null)) x(what, present)
+	where not x.present`
+
+// checkSupabaseShape refuses, in one sentence, to migrate a database that lacks what Supabase
+// provides (plain PostgreSQL without the local stand-in), instead of failing half-way into a
+// migration with "role authenticated does not exist".
+func checkSupabaseShape(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, supabaseObjects)
+	if err != nil {
+		return fmt.Errorf("check for Supabase's roles and auth schema: %w", err)
+	}
+	defer rows.Close()
+	var missing []string
+	for rows.Next() {
+		var what string
+		if err := rows.Scan(&what); err != nil {
+			return fmt.Errorf("check for Supabase's roles and auth schema: %w", err)
+		}
+		missing = append(missing, what)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("check for Supabase's roles and auth schema: %w", err)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("this database lacks what Supabase provides (%s): run against a Supabase project, "+
+			"or on a local PostgreSQL add --with-local-stand-in; nothing was changed", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // newMigrator builds a golang-migrate instance over db and files.

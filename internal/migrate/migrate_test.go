@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"testing/fstest"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -122,4 +123,71 @@ func TestMigrationsLeaveExistingHostTablesAlone(t *testing.T) {
 	var kept string
 	require.NoError(t, conn.QueryRow(ctx, `select app_only_column from public.units`).Scan(&kept))
 	require.Equal(t, "kept", kept)
+}
+
+// A migration that fails is rolled back whole (each file runs as one transaction), so it
+// leaves nothing to fix: the error is one sentence naming the file and the line, without the
+// file's text, the dirty flag is cleared, the version stays at the previous migration, and
+// the next run gives the same answer.
+func TestFailedMigrationRollsBackAndLeavesNoDirtyFlag(t *testing.T) {
+	ctx := context.Background()
+	name := emptyStandInDB(t)
+	url := pgtest.Cluster().URL(name, "postgres")
+	files := fstest.MapFS{
+		"1_first.sql":  {Data: []byte("create table public.mig_first (id int);\n")},
+		"2_second.sql": {Data: []byte("create table public.mig_second (id int);\n\nselect * from no_such_table;\n")},
+	}
+	for run := range 2 {
+		_, err := migrate.Up(ctx, url, files)
+		require.Error(t, err)
+		require.Equal(t, "migration 2_second.sql failed at line 3 and was rolled back, nothing of it is applied: "+
+			`relation "no_such_table" does not exist (SQLSTATE 42P01)`, err.Error(), "run %d", run+1)
+
+		conn, err := pgx.Connect(ctx, url)
+		require.NoError(t, err)
+		v, dirty, err := migrate.CurrentVersion(ctx, conn)
+		require.NoError(t, err)
+		require.False(t, dirty, "no dirty flag after a migration that rolled back")
+		require.Equal(t, uint64(1), v)
+		var first, second bool
+		require.NoError(t, conn.QueryRow(ctx, `select to_regclass('public.mig_first') is not null,
+			to_regclass('public.mig_second') is not null`).Scan(&first, &second))
+		require.NoError(t, conn.Close(ctx))
+		require.True(t, first)
+		require.False(t, second, "the failed migration left nothing behind")
+	}
+
+	t.Run("first migration", func(t *testing.T) { // failing leaves no version at all
+		url := pgtest.Cluster().URL(emptyStandInDB(t), "postgres")
+		_, err := migrate.Up(ctx, url, fstest.MapFS{"1_broken.sql": {Data: []byte("create table public.mig_broken (id int);\nselect 1 / 0;")}})
+		require.EqualError(t, err, "migration 1_broken.sql failed and was rolled back, nothing of it is applied: division by zero (SQLSTATE 22012)")
+		conn, err := pgx.Connect(ctx, url)
+		require.NoError(t, err)
+		defer conn.Close(ctx)
+		v, dirty, err := migrate.CurrentVersion(ctx, conn)
+		require.NoError(t, err)
+		require.False(t, dirty)
+		require.Zero(t, v)
+	})
+}
+
+// Plain PostgreSQL (no stand-in, not Supabase): one actionable sentence, nothing created.
+func TestUpRefusesADatabaseWithoutSupabasesObjects(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.Cluster()
+	name := "mig_plain_" + t.Name()
+	require.NoError(t, c.CreateDatabase(ctx, name, "template0"))
+	t.Cleanup(func() { _ = c.DropDatabase(context.Background(), name) })
+	url := c.URL(name, "postgres")
+
+	_, err := migrate.Up(ctx, url, supabase.Migrations())
+	require.ErrorContains(t, err, "this database lacks what Supabase provides (")
+	require.ErrorContains(t, err, "table auth.users, function auth.uid()): run against a Supabase project, "+
+		"or on a local PostgreSQL add --with-local-stand-in; nothing was changed")
+	conn, err := pgx.Connect(ctx, url)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var schema bool
+	require.NoError(t, conn.QueryRow(ctx, `select exists (select from pg_namespace where nspname = $1)`, migrate.HistorySchema).Scan(&schema))
+	require.False(t, schema, "nothing was changed")
 }
