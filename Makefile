@@ -20,11 +20,14 @@ vet: ## go vet + gofmt check
 	$(GO) vet $(PKGS)
 	@out=$$(gofmt -l internal worker sql supabase); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
-test-go: ## Go tests (each package starts its own throwaway PostgreSQL)
-	$(GO) test -count=1 -skip '^TestPgTAP$$' $(PKGS)
+# One line per package and failures in full; V=1 shows every test and every pgTAP assertion.
+GOTESTFLAGS := -count=1 $(if $(V),-v)
 
-test-sql: ## pgTAP tests of supabase/tests with pg_prove, against a fresh migrated database
-	$(GO) test -count=1 -v -run '^TestPgTAP$$' ./internal/schematest
+test-go: ## Go tests (each package starts its own throwaway PostgreSQL); V=1 for every test's output
+	$(GO) test $(GOTESTFLAGS) -skip '^TestPgTAP$$' $(PKGS)
+
+test-sql: ## pgTAP tests of supabase/tests with pg_prove, against a fresh migrated database; V=1 for every assertion
+	$(GO) test $(GOTESTFLAGS) -run '^TestPgTAP$$' ./internal/schematest
 
 bench: deps ## benchmarks (figures in the README)
 	$(GO) test -run '^$$' -bench 'Import55|Reimport55' -benchtime 3x ./internal/advancement

@@ -124,11 +124,13 @@ func demoCommand(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		printResult(res, elapsed)
+		byKind, err := warningsByKind(ctx, pool, jobID)
+		if err != nil {
+			return err
+		}
+		printResult(res, elapsed, byKind)
 		if round == 0 {
-			var issues int
-			_ = pool.QueryRow(ctx, `select count(*) from import_job_issues where job_id = $1`, jobID).Scan(&issues)
-			fmt.Printf("    all %d warnings are in import_job_issues; Studio view: select * from import_job_overview;\n", issues)
+			fmt.Printf("    every warning is a row of import_job_issues; Studio view: select * from import_job_overview;\n")
 		}
 	}
 	return nil
@@ -276,14 +278,60 @@ func progressLine(status, phase string, processed, total, scoutsDone, scoutsTota
 		strings.Repeat("#", filled), strings.Repeat(".", width-filled), pct*100, processed, total, scoutsDone, scoutsTotal, status, phase)
 }
 
-func printResult(r *advancement.Result, elapsed time.Duration) {
+// warningKind is how many warnings of one code a job has.
+type warningKind struct {
+	code  string
+	count int
+}
+
+// warningsByKind counts the job's warnings in import_job_issues by code, most frequent first.
+func warningsByKind(ctx context.Context, pool *pgxpool.Pool, jobID uuid.UUID) ([]warningKind, error) {
+	rows, err := pool.Query(ctx, `select code, count(*)::int from import_job_issues
+		where job_id = $1 and severity = 'warning' group by code order by 2 desc, 1`, jobID)
+	if err != nil {
+		return nil, fmt.Errorf("count the job's warnings: %w", err)
+	}
+	kinds, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (warningKind, error) {
+		var k warningKind
+		return k, row.Scan(&k.code, &k.count)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("count the job's warnings: %w", err)
+	}
+	return kinds, nil
+}
+
+// printResult prints the job's result. The numbers reconcile: the warnings are the sum of
+// their kinds (one row each in import_job_issues); rows of unknown items and requirement ids
+// registered are counted separately, because a warning stands for several of them (one per
+// scout and unknown item, one per badge or rank version with registered ids).
+func printResult(r *advancement.Result, elapsed time.Duration, byKind []warningKind) {
 	fmt.Printf("    done in %s (job row committed -> completed)\n", elapsed.Round(time.Millisecond))
 	fmt.Printf("    scouts created %d, matched %d | ranks %d | badges %d | rank requirements %d | badge requirements %d | duplicates skipped %d | updated %d\n",
 		r.ScoutsCreated, r.ScoutsMatched, r.RanksImported, r.BadgesImported, r.RankRequirementsImported, r.BadgeRequirementsImported,
 		r.DuplicatesSkipped, r.ItemsUpdated)
-	fmt.Printf("    warnings %d (unknown items %d, requirement definitions registered %d)\n",
-		r.WarningCount, r.UnknownItems, r.RequirementDefinitionsRegistered)
+	fmt.Printf("    %s\n", warningSummary(r.WarningCount, byKind))
+	fmt.Printf("    rows of unknown items not imported %d | requirement ids registered as definitions %d\n",
+		r.UnknownItems, r.RequirementDefinitionsRegistered)
 	fmt.Printf("    timings (ms): %s\n", formatTimings(r.TimingsMs))
+}
+
+// warningSummary reads "warnings 332 = requirement_not_found 325 + unknown_badge 5 + ...".
+func warningSummary(total int, byKind []warningKind) string {
+	if total == 0 {
+		return "warnings 0"
+	}
+	parts := make([]string, len(byKind))
+	sum := 0
+	for i, k := range byKind {
+		parts[i] = fmt.Sprintf("%s %d", k.code, k.count)
+		sum += k.count
+	}
+	line := fmt.Sprintf("warnings %d = %s", total, strings.Join(parts, " + "))
+	if sum != total {
+		line += fmt.Sprintf(" (import_job_issues holds %d)", sum)
+	}
+	return line
 }
 
 func formatTimings(t map[string]int64) string {
