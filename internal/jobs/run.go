@@ -55,7 +55,8 @@ type Run struct {
 // Pool is the worker's connection pool, for the handler's reads. Writes belong in Chunk.
 func (r *Run) Pool() *pgxpool.Pool { return r.store.pool }
 
-// Logger returns a logger carrying the job's id, type and attempt.
+// Logger returns a logger carrying the job's id, unit, type and attempt (the same as
+// Logger(ctx) for the handler's context).
 func (r *Run) Logger() *slog.Logger { return r.logger }
 
 // SetResult records the result stored with the job when it completes (or ends failed or

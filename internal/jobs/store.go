@@ -189,9 +189,11 @@ func (s *store) release(ctx context.Context, id, token uuid.UUID) (bool, error) 
 
 // reapedJob is one job the reaper moved.
 type reapedJob struct {
-	ID     uuid.UUID
-	Type   string
-	Status string
+	ID      uuid.UUID
+	Type    string
+	Status  string
+	UnitID  uuid.UUID
+	Attempt int
 }
 
 func (s *store) reapExpired(ctx context.Context) ([]reapedJob, error) {
@@ -201,7 +203,7 @@ func (s *store) reapExpired(ctx context.Context) ([]reapedJob, error) {
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (reapedJob, error) {
 		var j reapedJob
-		return j, r.Scan(&j.ID, &j.Type, &j.Status)
+		return j, r.Scan(&j.ID, &j.Type, &j.Status, &j.UnitID, &j.Attempt)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reap expired leases: %w", err)

@@ -282,7 +282,7 @@ func (w *Worker) reap(ctx context.Context) int {
 	}
 	for _, j := range reaped {
 		w.metrics.rescued.WithLabelValues(j.Type).Inc()
-		w.logger.Warn("lease expired; job rescued", slog.String("job_id", j.ID.String()), slog.String("new_status", j.Status))
+		jobLogger(w.logger, j.ID, j.UnitID, j.Type, j.Attempt).Warn("lease expired; job rescued", slog.String("new_status", j.Status))
 	}
 	return len(reaped)
 }
@@ -334,7 +334,7 @@ func (w *Worker) cancelRequested(id uuid.UUID) {
 	rj := w.running[id]
 	w.mu.Unlock()
 	if rj != nil {
-		w.logger.Info("cancel requested", slog.String("job_id", id.String()))
+		rj.run.logger.Info("cancel requested")
 		rj.cancelSoft(ErrCancelRequested)
 	}
 }
@@ -371,8 +371,7 @@ func (w *Worker) shutdown() {
 // start runs a claimed job on its own goroutine.
 func (w *Worker) start(c *claimedJob) {
 	job := c.Job
-	logger := w.logger.With(slog.String("job_id", job.ID.String()), slog.String("type", job.Type),
-		slog.Int("attempt", job.Attempt))
+	logger := jobLogger(w.logger, job.ID, job.UnitID, job.Type, job.Attempt)
 	softCtx, cancelSoft := context.WithCancelCause(context.Background())
 	hardCtx, cancelHard := context.WithCancelCause(context.Background())
 	run := &Run{
@@ -601,5 +600,5 @@ func safeHandle(ctx context.Context, h Handler, run *Run) (err error) {
 			err = Permanentf("internal error in the %s import (panic: %v); please report this job id to the maintainers", run.Job.Type, p)
 		}
 	}()
-	return h.Handle(ctx, run)
+	return h.Handle(withLogger(ctx, run.logger), run)
 }

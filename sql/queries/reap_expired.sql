@@ -39,4 +39,4 @@ set status = case
     lease_expires_at = null
 from expired
 where j.id = expired.id
-returning j.id, j.type, j.status;
+returning j.id, j.type, j.status, j.unit_id, j.attempt;
