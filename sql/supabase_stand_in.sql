@@ -1,12 +1,12 @@
 -- Local Supabase stand-in: what a Supabase database has and plain PostgreSQL lacks.
 --
 -- FOR LOCAL DEVELOPMENT AND TESTS ONLY. Never apply this to a Supabase project: Supabase
--- creates these objects itself (docs/supabase.md section 1.7). The guard below refuses to run
--- where the database looks like real Supabase.
+-- creates these objects itself (see docs/architecture.md, "Local clusters and tests"). The
+-- guard below refuses to run where the database looks like real Supabase.
 --
 -- Run it as a superuser (the harness uses `supabase_admin`; on an ordinary cluster `postgres`
--- works too, see section 1) on the target database, before
--- the migrations. Every statement is idempotent: running it twice changes nothing.
+-- works too, see section 1) on the target database, before the migrations. Every statement is
+-- idempotent: running it twice changes nothing.
 
 -- 0. Guard: refuse to run against a real Supabase database.
 do $guard$
@@ -25,7 +25,9 @@ begin
 end
 $guard$;
 
--- 1. Roles, with the attributes they have on Supabase (docs/supabase.md 1.1).
+-- 1. Roles, with the attributes they have on Supabase: postgres owns the database and bypasses
+--    RLS without being a superuser; anon, authenticated and service_role are the API roles
+--    that authenticator (PostgREST's login) switches to.
 do $roles$
 begin
     if not exists (select from pg_roles where rolname = 'postgres') then

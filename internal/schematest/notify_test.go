@@ -11,7 +11,7 @@ import (
 )
 
 // TestNotifyAfterClientInsertCommits checks the wake-ups the worker's listener relies on
-// (docs/supabase.md 4.4 item 10): NOTIFY import_jobs with the job id once a client's insert
+// (docs/architecture.md, "Wake-up"): NOTIFY import_jobs with the job id once a client's insert
 // commits, nothing for a rolled-back insert, one empty-payload NOTIFY for a multi-row insert,
 // NOTIFY import_job_cancel when a running job is asked to cancel, and NOTIFY import_jobs when a
 // failed job is retried.

@@ -26,7 +26,7 @@ var uiColumns = []string{
 }
 
 // TestRealtimeContract reproduces the database side of Supabase Realtime's Postgres Changes
-// (docs/supabase.md 3.1-3.3, 4.2, 4.4): a temporary wal2json slot read with exactly the options
+// (docs/architecture.md, "Realtime"): a temporary wal2json slot read with exactly the options
 // Realtime passes, and the per-subscriber RLS check of realtime.apply_rls.
 func TestRealtimeContract(t *testing.T) {
 	ctx := context.Background()

@@ -12,9 +12,10 @@ import (
 )
 
 // TestStandInRolesLikeSupabase checks that the local Supabase stand-in gives the roles the
-// attributes they have on Supabase (docs/supabase.md 1.1), so that what passes here does not
-// pass only because a role is more powerful than in production, and that its auth functions
-// behave like Supabase's (1.3).
+// attributes they have on Supabase (postgres: no superuser, BYPASSRLS; the API roles without
+// login), so that what passes here does not pass only because a role is more powerful than in
+// production, and that its auth functions behave like Supabase's (claims read from
+// request.jwt.claims).
 func TestStandInRolesLikeSupabase(t *testing.T) {
 	db := pgtest.NewDB(t)
 	t.Run("roles have the attributes they have on Supabase", func(t *testing.T) { checkRoles(t, db) })

@@ -1,8 +1,8 @@
 package scoutbook
 
 // This file holds the data model of the Scoutbook single-scout "Scouts BSA
-// History Report" and its entry point, ParseHistory. The report layout and
-// the reasons behind each rule are described in docs/domain.md, section 5.
+// History Report" and its entry point, ParseHistory. What the import does
+// with each part of the report is in docs/import-rules.md ("History reports").
 //
 // Reading is split over several files:
 //   - history.go          types, ParseHistory, the line loop

@@ -2,8 +2,8 @@
 // exports, so the importer can be tested and demonstrated at the scale of a
 // real troop without real people's data.
 //
-// The shape of the output follows the measurements and checklist of
-// docs/domain.md (sections 1 and 7): about 1,000 rows per scout, about 62%
+// The shape of the output follows measurements of real troop exports: about
+// 1,000 rows per scout, about 62%
 // of them merit badge requirement rows, rank progressions skewed toward the
 // lower ranks, badges drawn by popularity, requirement version years and
 // requirement ID shapes in the measured proportions, and, on request, the

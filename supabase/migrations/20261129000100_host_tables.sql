@@ -1,4 +1,5 @@
--- Host application tables that the import reads and writes (docs/domain.md section 3).
+-- Host application tables that the import reads and writes (see docs/architecture.md,
+-- "Host tables").
 --
 -- The troop app already owns these tables in its own database. This migration creates them
 -- only where they are missing (local development, tests, a fresh project), with the same

@@ -2,7 +2,7 @@
 -- id=eq.<id>). That needs the table in the supabase_realtime publication, a primary key
 -- (present), SELECT for authenticated plus the RLS policy (20261129000500), and the DEFAULT
 -- replica identity: never FULL, which would ship the large input columns with every progress
--- update (docs/supabase.md 3.3).
+-- update (docs/architecture.md, "Realtime").
 --
 -- Guarded so the migration also runs where the publication does not exist (plain PostgreSQL).
 

@@ -1,6 +1,7 @@
 -- Host tables written by the single-scout history import (job type scout_history,
--- docs/domain.md section 5): the leadership positions reference list, a scout's leadership
--- history and a scout's activity entries (camping nights, service hours, hiking miles).
+-- docs/import-rules.md, "History reports"): the leadership positions reference list, a scout's
+-- leadership history and a scout's activity entries (camping nights, service hours, hiking
+-- miles).
 --
 -- The troop app may already own these tables. As in 20261129000100, each table is created only
 -- where it is missing, and grants and policies are added only to a table that has no policy yet,

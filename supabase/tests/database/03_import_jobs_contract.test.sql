@@ -1,7 +1,7 @@
--- The database contract of the import job queue (docs/architecture.md, "Database"): the columns
--- the app and the worker rely on, the CHECKs and unique indexes that keep the queue consistent,
--- the cancel / retry state machine, what Realtime needs, RLS everywhere, comments on every
--- column, the exact client grants, and the Studio overview.
+-- The database contract of the import job queue (docs/architecture.md, "Database contracts"):
+-- the columns the app and the worker rely on, the CHECKs and unique indexes that keep the queue
+-- consistent, the cancel / retry state machine, what Realtime needs, RLS everywhere, comments on
+-- every column, the exact client grants, and the Studio overview.
 --
 -- Everything runs as postgres (the worker's role): CHECKs, indexes and triggers bind every
 -- writer, not only clients. Fixed ids:
@@ -235,7 +235,7 @@ select throws_ok($$ update public.import_jobs set retry_requested_at = now() whe
     'a job whose input was purged cannot be retried');
 
 -- ============================================================================================
--- Realtime (docs/supabase.md 4.4)
+-- Realtime: the table is published, with the default replica identity
 -- ============================================================================================
 
 select results_eq($$ select schemaname::text collate "default", tablename::text collate "default" from pg_publication_tables
