@@ -80,6 +80,9 @@ func printUsage(w io.Writer, fs *flagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		kind, meaning := flag.UnquoteUsage(f)
 		name := "--" + f.Name
+		if len(f.Name) == 1 {
+			name = "-" + f.Name
+		}
 		if kind != "" {
 			name += " " + kind
 		}

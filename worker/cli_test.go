@@ -45,7 +45,7 @@ func TestHelpExitsZeroForEveryCommand(t *testing.T) {
 			require.Equal(t, 0, code, "worker %s %s", c.name, h)
 			require.Empty(t, errOut, "worker %s %s", c.name, h)
 			require.True(t, strings.HasPrefix(out, "usage: worker "+c.name+" "), "worker %s %s:\n%s", c.name, h, out)
-			require.Contains(t, out, "\nFlags:\n  --", "worker %s %s", c.name, h)
+			require.Contains(t, out, "\nFlags:\n  -", "worker %s %s", c.name, h)
 		}
 	}
 }

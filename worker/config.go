@@ -201,5 +201,8 @@ func redactURL(raw string) string {
 	if err != nil {
 		return "(unparseable URL)"
 	}
+	if u.Port() == "" {
+		return u.Hostname() + u.Path
+	}
 	return fmt.Sprintf("%s:%s%s", u.Hostname(), u.Port(), u.Path)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/chuckbox/importworker/internal/jobs"
 	"github.com/chuckbox/importworker/internal/localpg"
 	"github.com/chuckbox/importworker/internal/migrate"
 	sqlfiles "github.com/chuckbox/importworker/sql"
@@ -34,7 +35,7 @@ func migrateCommand(ctx context.Context, args []string) error {
 			url = *databaseURL
 		}
 		if err := localpg.ApplyStandIn(ctx, url, sqlfiles.StandIn); err != nil {
-			return err
+			return explainConnectError(url, err)
 		}
 		fmt.Fprintln(stdout, "applied the local Supabase stand-in")
 		if postgresIsSuperuser(ctx, url) {
@@ -44,7 +45,7 @@ func migrateCommand(ctx context.Context, args []string) error {
 	}
 	res, err := migrate.Up(ctx, *databaseURL, supabase.Migrations())
 	if err != nil {
-		return err
+		return explainConnectError(*databaseURL, err)
 	}
 	if len(res.Applied) == 0 {
 		fmt.Fprintf(stdout, "nothing to do: schema is at version %d\n", res.Version)
@@ -55,6 +56,15 @@ func migrateCommand(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(stdout, "schema is at version %d\n", res.Version)
 	return nil
+}
+
+// explainConnectError puts what to fix first when err is a connection mistake that trying
+// again cannot fix (wrong password, unknown database or host, TLS refused).
+func explainConnectError(url string, err error) error {
+	if fix, permanent := jobs.PermanentConnectError(err); permanent {
+		return fmt.Errorf("cannot connect to %s: %s\n(%w)", redactURL(url), fix, err)
+	}
+	return err
 }
 
 // postgresIsSuperuser reports whether the postgres role of the cluster at url is a superuser
