@@ -20,7 +20,7 @@ begin
     end if;
     if not (select rolsuper from pg_roles where rolname = current_user) then
         raise exception 'the local Supabase stand-in must be applied by a superuser (connected as "%")', current_user
-            using hint = 'Connect as the cluster superuser, e.g. supabase_admin.';
+            using hint = 'Give a superuser''s URL with --stand-in-url (e.g. postgres://postgres@localhost/<db> on an ordinary cluster).';
     end if;
 end
 $guard$;

@@ -193,6 +193,14 @@ func TestMigrateOnAnOrdinaryCluster(t *testing.T) {
 		require.False(t, history, "nothing was changed: no history table, so no dirty flag")
 	}
 
+	// The stand-in needs a superuser; an ordinary role is told how to give one.
+	code, _, errOut := cli(t, "migrate", "--with-local-stand-in", "--database-url",
+		fmt.Sprintf("postgres://pw_user:right-password@127.0.0.1:%d/plain_app?sslmode=disable", s.Port()))
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, `the local Supabase stand-in must be applied by a superuser (connected as "pw_user") `+
+		`(Give a superuser's URL with --stand-in-url`)
+	require.NotContains(t, errOut, "right-password")
+
 	code, out, errOut := cli(t, "migrate", "--with-local-stand-in", "--database-url", url)
 	require.Equal(t, 0, code, errOut)
 	require.Contains(t, out, "applied the local Supabase stand-in\n")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/chuckbox/importworker/internal/migrate"
 )
@@ -156,6 +157,10 @@ func ApplyStandIn(ctx context.Context, superuserURL, standIn string) error {
 	}
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, standIn); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Hint != "" {
+			return fmt.Errorf("apply local Supabase stand-in: %s (%s)", pgErr.Message, pgErr.Hint)
+		}
 		return fmt.Errorf("apply local Supabase stand-in: %w", err)
 	}
 	return nil
