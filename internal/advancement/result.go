@@ -23,18 +23,21 @@ type Result struct {
 	// Warnings: the first warnings (all of them are in import_job_issues).
 	Warnings []ImportWarning `json:"warnings"`
 
-	DryRun                           bool             `json:"dryRun"`
-	ScoutsInFile                     int              `json:"scoutsInFile"`
-	ScoutsMatched                    int              `json:"scoutsMatched"`
-	ScoutsSkipped                    int              `json:"scoutsSkipped"`
-	ItemsUpdated                     int              `json:"itemsUpdated"`
-	UnknownItems                     int              `json:"unknownItems"`
-	RequirementDefinitionsRegistered int              `json:"requirementDefinitionsRegistered"`
-	WarningCount                     int              `json:"warningCount"`
-	WarningsTruncated                bool             `json:"warningsTruncated"`
-	Rows                             fileStats        `json:"rows"`
-	TimingsMs                        map[string]int64 `json:"timingsMs"`
-	Preview                          *Preview         `json:"preview,omitempty"`
+	DryRun                           bool `json:"dryRun"`
+	ScoutsInFile                     int  `json:"scoutsInFile"`
+	ScoutsMatched                    int  `json:"scoutsMatched"`
+	ScoutsSkipped                    int  `json:"scoutsSkipped"`
+	ItemsUpdated                     int  `json:"itemsUpdated"`
+	UnknownItems                     int  `json:"unknownItems"`
+	RequirementDefinitionsRegistered int  `json:"requirementDefinitionsRegistered"`
+	// SkippedRows: rows of the file that could not be used at all and were skipped (each is a
+	// warning of type invalid_row with its line).
+	SkippedRows       int              `json:"skippedRows"`
+	WarningCount      int              `json:"warningCount"`
+	WarningsTruncated bool             `json:"warningsTruncated"`
+	Rows              fileStats        `json:"rows"`
+	TimingsMs         map[string]int64 `json:"timingsMs"`
+	Preview           *Preview         `json:"preview,omitempty"`
 }
 
 // Preview is the dry-run answer: what an import would do, per scout and in total, in the

@@ -1,0 +1,69 @@
+package advancement
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// badRows is an endless-looking export: a header, then n rows whose member id is not digits,
+// produced as they are read (the file never exists whole). read counts the bytes taken.
+type badRows struct {
+	n, next int
+	buf     []byte
+	read    int64
+}
+
+func (b *badRows) Read(p []byte) (int, error) {
+	if len(b.buf) == 0 {
+		switch {
+		case b.next == 0:
+			b.buf = []byte("bsamemberid,firstname,nickname,middlename,lastname,advancementtype,advancement,version,awarded,datecompleted,approved,markedcompleteddate\n")
+		case b.next > b.n:
+			return 0, io.EOF
+		default:
+			b.buf = fmt.Appendf(nil, "\"X%d\",\"A\",\"\",\"\",\"B\",\"Rank\",\"Star Rank\",\"2024\",1,1/2/2024,1,1/2/2024\n", b.next)
+		}
+		b.next++
+	}
+	n := copy(p, b.buf)
+	b.buf = b.buf[n:]
+	b.read += int64(n)
+	return n, nil
+}
+
+// TestErrorBudgetStopsReading: a million unreadable rows are not read to the end. Reading stops
+// after the budget, the problems are handed over in batches (never all held), and what was
+// handed over is exactly the first budget rows.
+func TestErrorBudgetStopsReading(t *testing.T) {
+	in := &badRows{n: 1_000_000}
+	var stored, batches, largest int
+	rows := newRowReporter(false, 2_000, func(batch []Issue) error {
+		stored += len(batch)
+		batches++
+		largest = max(largest, len(batch))
+		return nil
+	})
+	_, err := stageTroopCSV(in, &reference{}, nil, rows)
+	require.ErrorIs(t, err, errTooManyProblemRows)
+	require.Equal(t, 2_000, stored, "the first budget rows are stored")
+	require.LessOrEqual(t, largest, issueBatch)
+	require.GreaterOrEqual(t, batches, 2_000/issueBatch)
+	require.Empty(t, rows.kept, "with a store, nothing is kept")
+	require.Less(t, in.read, int64(1<<20), "reading stopped early (%d bytes read)", in.read)
+}
+
+// TestRowReporterKeepsForDryRun: without a store the problems are kept for the preview, and the
+// budget bounds them too.
+func TestRowReporterKeepsForDryRun(t *testing.T) {
+	rows := newRowReporter(false, 10, nil)
+	_, err := stageTroopCSV(&badRows{n: 100}, &reference{}, nil, rows)
+	require.True(t, errors.Is(err, errTooManyProblemRows))
+	require.Len(t, rows.kept, 10)
+	require.Equal(t, "warning", rows.kept[0].Severity)
+	require.Equal(t, 2, rows.kept[0].Line)
+	require.Len(t, rows.first, 3)
+}
