@@ -138,11 +138,11 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	// The warnings come from import_job_issues, not from this attempt's staging alone: a
 	// resumed attempt skips the steps (scouts, requirement definitions) whose warnings an
 	// earlier attempt recorded.
-	warnings, err := loadWarnings(ctx, run.Pool(), job.ID)
+	warnings, counts, err := loadWarnings(ctx, run.Pool(), job.ID, maxResultWarnings)
 	if err != nil {
 		return err
 	}
-	res.setWarnings(warnings)
+	res.setWarnings(warnings, counts)
 	res.TimingsMs = cur.Counts.PhaseMillis
 	res.TimingsMs["total"] = time.Since(started).Milliseconds()
 	run.SetProgress(jobs.Progress{Phase: "finishing", TotalScouts: base.TotalScouts, ProcessedScouts: base.TotalScouts,

@@ -67,3 +67,43 @@ func TestRowReporterKeepsForDryRun(t *testing.T) {
 	require.Equal(t, 2, rows.kept[0].Line)
 	require.Len(t, rows.first, 3)
 }
+
+// TestChooseWarningsKeepsImportantFirst: a flood of routine warnings does not push the ones a
+// leader must act on out of the capped sample, and every type gets a share.
+func TestChooseWarningsKeepsImportantFirst(t *testing.T) {
+	var all []Issue
+	for i := range 500 {
+		all = append(all, Issue{Severity: "warning", Code: codeRequirementNotFound, Line: 0, Fingerprint: fmt.Sprint("r", i)})
+	}
+	for i := range 300 {
+		all = append(all, Issue{Severity: "warning", Code: codeInvalidValue, Line: 1000 + i})
+	}
+	all = append(all,
+		Issue{Severity: "warning", Code: codeUnknownBadge, Line: 7},
+		Issue{Severity: "warning", Code: codeInactiveScout, Line: 3},
+		Issue{Severity: "warning", Code: codeInvalidRow, Line: 9},
+		Issue{Severity: "warning", Code: codeVersionMismatch, Line: 5},
+		Issue{Severity: "error", Code: codeInvalidRow, Line: 11}, // not a warning: left out
+	)
+	var r Result
+	r.setWarnings(all, nil)
+	require.Equal(t, 804, r.WarningCount)
+	require.True(t, r.WarningsTruncated)
+	require.Len(t, r.Warnings, maxResultWarnings)
+	var types []string
+	for _, w := range r.Warnings[:4] {
+		types = append(types, w.Type)
+	}
+	require.Equal(t, []string{codeInvalidRow, codeUnknownBadge, codeInactiveScout, codeVersionMismatch}, types)
+	kinds := map[string]int{}
+	for _, w := range r.Warnings {
+		kinds[w.Type]++
+	}
+	require.Equal(t, map[string]int{codeInvalidRow: 1, codeUnknownBadge: 1, codeInactiveScout: 1, codeVersionMismatch: 1,
+		codeInvalidValue: 86, codeRequirementNotFound: 10}, kinds)
+	require.Equal(t, map[string]int{codeRequirementNotFound: 500, codeInvalidValue: 300, codeUnknownBadge: 1,
+		codeInactiveScout: 1, codeInvalidRow: 1, codeVersionMismatch: 1}, r.WarningCounts)
+	require.Equal(t, codeInvalidRow, r.WarningSummary[0].Type)
+	require.Equal(t, codeRequirementNotFound, r.WarningSummary[len(r.WarningSummary)-1].Type)
+	require.Equal(t, "500 badge or rank version(s) list requirement ids the reference data lacks.", r.WarningSummary[len(r.WarningSummary)-1].Message)
+}
