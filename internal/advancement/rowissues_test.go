@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -106,4 +107,27 @@ func TestChooseWarningsKeepsImportantFirst(t *testing.T) {
 	require.Equal(t, codeInvalidRow, r.WarningSummary[0].Type)
 	require.Equal(t, codeRequirementNotFound, r.WarningSummary[len(r.WarningSummary)-1].Type)
 	require.Equal(t, "500 badge or rank version(s) list requirement ids the reference data lacks.", r.WarningSummary[len(r.WarningSummary)-1].Message)
+}
+
+// BenchmarkErrorBudget stages an export of a million rows that cannot be read (about 80 MB,
+// generated as it is read) with the default budget and a store that drops the batches. It
+// reports how much of the input was read and the heap in use at the end: both stay small
+// because reading stops at the budget.
+func BenchmarkErrorBudget(b *testing.B) {
+	b.ReportAllocs()
+	var read int64
+	var heap uint64
+	for b.Loop() {
+		in := &badRows{n: 1_000_000}
+		rows := newRowReporter(false, 0, func([]Issue) error { return nil })
+		if _, err := stageTroopCSV(in, &reference{}, nil, rows); !errors.Is(err, errTooManyProblemRows) {
+			b.Fatalf("staging ended with %v", err)
+		}
+		read = in.read
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		heap = ms.HeapInuse
+	}
+	b.ReportMetric(float64(read)/(1<<20), "MiB-read")
+	b.ReportMetric(float64(heap)/(1<<20), "MiB-heap-in-use")
 }
