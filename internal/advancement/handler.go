@@ -89,8 +89,8 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 		return h.rejectFile(st)
 	}
 	if len(st.scouts) == 0 {
-		return jobs.Permanentf("none of the file's %d row(s) could be read, so nothing was imported: %s%s",
-			st.stats.Rows, firstMessages(st.rows.first), moreNote(st.rows.skipped, len(st.rows.first)))
+		return jobs.Permanentf("none of the file's rows could be read (%d skipped), so nothing was imported: %s%s",
+			st.stats.InvalidRows, firstMessages(st.rows.first), moreNote(st.rows.skipped, len(st.rows.first)))
 	}
 	if st.totalItems() == 0 && len(st.scouts) > 0 && !opts.DryRun && st.stats.UnknownItems == 0 && st.stats.NotAwarded == 0 &&
 		st.stats.IncompleteRequired == 0 {

@@ -290,7 +290,7 @@ func TestEveryRowUnreadable(t *testing.T) {
 	f.runWorker(t, advancement.TroopHandler{})
 	j := f.job(t, id)
 	require.Equal(t, "failed", j.Status)
-	require.Contains(t, j.errorMessage(), "none of the file's 36 row(s) could be read, so nothing was imported")
+	require.Contains(t, j.errorMessage(), "none of the file's rows could be read (36 skipped), so nothing was imported")
 	require.Contains(t, j.errorMessage(), `Line 2, field "lastname": the row has 2 field(s) but needs 12`)
 	f.requireNothingImported(t, 0)
 }
@@ -370,4 +370,29 @@ func TestUnreadableFilesFailWithAClearMessage(t *testing.T) {
 			f.requireNothingImported(t, 0)
 		})
 	}
+}
+
+// TestStagedDataSkipsAnUnreadableChange: in the app's staged JSON, a change whose date or
+// version cannot be read is skipped and reported; the others are imported.
+func TestStagedDataSkipsAnUnreadableChange(t *testing.T) {
+	f := newTroop(t)
+	f.seedCraftedRoster(t)
+	staged := map[string]any{"scouts": []map[string]any{{
+		"bsaMemberId": avery, "firstName": "Avery", "lastName": "Testwood",
+		"ranks": []any{
+			map[string]any{"type": "rank", "name": "Tenderfoot Rank", "code": "tenderfoot", "version": "2024", "date": "2024-03-14"},
+			map[string]any{"type": "rank", "name": "Star Rank", "code": "star", "version": "2024", "date": "2024-13-45"},
+		},
+	}}}
+	id := f.submitStaged(t, staged, nil, nil)
+	f.runWorker(t, advancement.TroopHandler{})
+	j := f.job(t, id)
+	require.Equal(t, "completed", j.Status, "error: %s", j.errorMessage())
+	require.Equal(t, []string{"900000101 | tenderfoot | awarded | started 2024-03-14T00:00:00Z | completed - | awarded 2024-03-14T00:00:00Z"},
+		f.naturalDump(t)["scout_rank_progress"])
+	require.Equal(t, 1, j.Result.SkippedRows)
+	issues := f.issues(t, id)
+	require.Len(t, issues, 1)
+	require.Equal(t, "warning | invalid_row | 0 | 900000101 | Star Rank | ", issueSummary(issues)[0])
+	require.Contains(t, issues[0].Message, `date "2024-13-45"`)
 }
