@@ -53,6 +53,10 @@ type ImportWarning struct {
 	UsedVersion      string `json:"usedVersion,omitempty"`
 	Count            int    `json:"count,omitempty"`
 	Line             int    `json:"line,omitempty"`
+	// Field and Value name the column and the value of a row that was skipped or a value that
+	// could not be read (invalid_row, invalid_value).
+	Field string `json:"field,omitempty"`
+	Value string `json:"value,omitempty"`
 }
 
 // warning converts an issue to the result's warning shape.
@@ -81,6 +85,10 @@ func (i Issue) warning() ImportWarning {
 	}
 	if v, ok := i.Details["usedVersion"]; ok {
 		w.UsedVersion = fmt.Sprint(v)
+	}
+	if i.Code == codeInvalidRow || i.Code == codeInvalidValue {
+		w.Field, _ = i.Details["field"].(string)
+		w.Value, _ = i.Details["value"].(string)
 	}
 	return w
 }

@@ -173,7 +173,11 @@ func TestRowProblemsAreSkippedAndReported(t *testing.T) {
 			require.Equal(t, float64(len(tc.issues)-tc.skipped), j.RawResult["rows"].(map[string]any)["invalidValues"])
 			var warned bool
 			for _, w := range r.Warnings {
-				warned = warned || (w.Line == tc.line && strings.Contains(w.Message, tc.message))
+				if w.Line == tc.line && strings.Contains(w.Message, tc.message) {
+					warned = true
+					require.Contains(t, tc.issues[0], " | "+w.Field+" | ", "the warning names the field")
+					require.Contains(t, tc.new, w.Value, "the warning shows the value")
+				}
 			}
 			require.True(t, warned, "the result's warnings show line %d", tc.line)
 		})
