@@ -4,10 +4,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/chuckbox/importworker/internal/advancement"
+	"github.com/chuckbox/importworker/internal/jobs"
 )
 
 // craftedLines returns the crafted export split into lines (index 0 is line 1, the header).
@@ -399,4 +402,50 @@ func TestStagedDataSkipsAnUnreadableChange(t *testing.T) {
 	require.Len(t, issues, 1)
 	require.Equal(t, "warning | invalid_row | 0 | 900000101 | Star Rank | ", issueSummary(issues)[0])
 	require.Contains(t, issues[0].Message, `date "2024-13-45"`)
+}
+
+// TestRowProblemsResumeAndReimport: an import of a file with row problems, interrupted inside
+// a chunk and resumed, ends with the rows and issues of an uninterrupted import; importing the
+// same file again writes no row and reports the same problems.
+func TestRowProblemsResumeAndReimport(t *testing.T) {
+	file := corruptThreeRows(t)
+	ref := newTroop(t)
+	ref.seedCraftedRoster(t)
+	refID := ref.submit(t, file, nil)
+	ref.runWorker(t, advancement.TroopHandler{})
+	require.Equal(t, "completed", ref.job(t, refID).Status)
+
+	f := newTroop(t)
+	f.seedCraftedRoster(t)
+	f.failCheckpointWrites(t, 4)
+	id := f.submit(t, file, nil)
+	run := func() {
+		f.runWorkerWith(t, advancement.TroopHandler{ChunkSize: 1}, func(c *jobs.Config) {
+			c.Backoff = jobs.Backoff{Base: time.Hour, Max: time.Hour}
+		})
+	}
+	run()
+	require.Equal(t, "pending", f.job(t, id).Status, "the injected failure ends the first attempt")
+	f.exec(t, `update import_jobs set run_after = now() where id = $1`, id)
+	run()
+	j := f.job(t, id)
+	require.Equal(t, "completed", j.Status, "error: %s", j.errorMessage())
+	require.Equal(t, 2, j.Attempt)
+	require.Equal(t, ref.naturalDump(t), f.naturalDump(t))
+	require.Equal(t, issueSummary(ref.issues(t, refID)), issueSummary(f.issues(t, id)))
+	require.Equal(t, ref.job(t, refID).Result.WarningCount, j.Result.WarningCount)
+
+	before := f.rawSnapshot(t)
+	again := f.submit(t, file, nil)
+	f.runWorker(t, advancement.TroopHandler{})
+	require.Equal(t, "completed", f.job(t, again).Status)
+	after := f.rawSnapshot(t)
+	delete(before, "import_job_checkpoints rows")
+	delete(after, "import_job_checkpoints rows")
+	require.Equal(t, before, after, "a re-import writes nothing")
+	rowIssues := func(job uuid.UUID) []string {
+		return slices.DeleteFunc(issueSummary(f.issues(t, job)), func(s string) bool { return !strings.Contains(s, "| invalid_") })
+	}
+	require.Len(t, rowIssues(again), 3)
+	require.Equal(t, rowIssues(id), rowIssues(again), "the same row problems are reported again")
 }
