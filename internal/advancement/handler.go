@@ -90,7 +90,7 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	}
 	if len(st.scouts) == 0 {
 		return jobs.Permanentf("none of the file's rows could be read (%d skipped), so nothing was imported: %s%s",
-			st.stats.InvalidRows, firstMessages(st.rows.first), moreNote(st.rows.skipped, len(st.rows.first)))
+			st.stats.InvalidRows, firstMessages(st.rows.first), moreNote(st.rows.skipped, len(st.rows.first), st.rows.flush == nil))
 	}
 	if st.totalItems() == 0 && len(st.scouts) > 0 && !opts.DryRun && st.stats.UnknownItems == 0 && st.stats.NotAwarded == 0 &&
 		st.stats.IncompleteRequired == 0 {
@@ -275,7 +275,7 @@ func (h TroopHandler) rejectFile(st *staged) error {
 	n := st.rows.rows
 	return jobs.Permanentf("the file has %d invalid row(s) and strict mode is on, so nothing was imported. "+
 		"Fix them in the export and upload it again, or import without strict mode to skip them. %s%s",
-		n, firstMessages(st.rows.first), moreNote(n, len(st.rows.first)))
+		n, firstMessages(st.rows.first), moreNote(n, len(st.rows.first), st.rows.flush == nil))
 }
 
 // firstMessages joins the messages of the first problems found.
@@ -287,9 +287,14 @@ func firstMessages(issues []Issue) string {
 	return strings.Join(msgs, "; ")
 }
 
-func moreNote(total, shown int) string {
-	if total <= shown {
+// moreNote says how many problems the message does not show, and where they are: in the job's
+// issues, unless the run is a dry run, which stores nothing.
+func moreNote(total, shown int, dryRun bool) string {
+	switch {
+	case total <= shown:
 		return ""
+	case dryRun:
+		return fmt.Sprintf(" (and %d more)", total-shown)
 	}
 	return fmt.Sprintf(" (and %d more; the full list is in the job's issues)", total-shown)
 }
