@@ -191,6 +191,13 @@ func (r *TroopReader) Next() (TroopRow, error) {
 	if record == nil {
 		var err error
 		record, line, err = r.readRecord()
+		var bare *ParseError
+		if errors.As(err, &bare) && !bare.Fatal {
+			// A row with a stray quote: its line is consumed, the rest of the file is fine.
+			r.stats.TotalRows++
+			r.stats.RowErrors++
+			return TroopRow{Line: bare.Line}, bare
+		}
 		if err != nil {
 			return TroopRow{}, err
 		}
@@ -215,7 +222,10 @@ func (r *TroopReader) Stats() TroopStats { return r.stats }
 func (r *TroopReader) HasHeader() bool { return r.hasHeader }
 
 // readRecord returns the next record that is not blank and the line it
-// starts on. Errors are fatal and also recorded in r.fatal; io.EOF is
+// starts on. A " inside a field that is not quoted (Robert "Bob") makes only
+// its row unreadable: encoding/csv has consumed that line and goes on with
+// the next, so it is returned as a row-level *ParseError once the header has
+// been read. Other errors are fatal and also recorded in r.fatal; io.EOF is
 // returned as is.
 func (r *TroopReader) readRecord() ([]string, int, error) {
 	for {
@@ -223,6 +233,13 @@ func (r *TroopReader) readRecord() ([]string, int, error) {
 		record, err := r.csv.Read()
 		if errors.Is(err, io.EOF) {
 			return nil, 0, io.EOF
+		}
+		var csvErr *csv.ParseError
+		if r.minFields > 0 && errors.As(err, &csvErr) && errors.Is(csvErr.Err, csv.ErrBareQuote) {
+			r.lastLine = csvErr.Line
+			return nil, 0, &ParseError{Line: csvErr.StartLine, Msg: fmt.Sprintf(
+				"a \" appears inside a field that is not quoted, at line %d, column %d (a field that contains \" must be wrapped in quotes "+
+					"with each \" doubled: \"\"); the row was skipped", csvErr.Line, csvErr.Column)}
 		}
 		if err != nil {
 			return nil, 0, r.setFatal(r.readError(err))
