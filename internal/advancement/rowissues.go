@@ -45,7 +45,6 @@ type rowReporter struct {
 	first   []Issue // the first three, for the job's message
 	rows    int     // rows with a problem
 	skipped int     // rows skipped
-	values  int     // values taken as empty
 }
 
 // newRowReporter returns a reporter; budget <= 0 means DefaultMaxProblemRows.
@@ -79,7 +78,6 @@ func (r *rowReporter) skippedRow(row scoutbook.TroopRow, pe *scoutbook.ParseErro
 func (r *rowReporter) badValues(row scoutbook.TroopRow) error {
 	issues := make([]Issue, 0, len(row.Problems))
 	for _, pe := range row.Problems {
-		r.values++
 		is := r.issue(codeInvalidValue, row, pe)
 		is.Fingerprint = fmt.Sprintf("%s|%d|%s", codeInvalidValue, pe.Line, pe.Field)
 		issues = append(issues, is)
