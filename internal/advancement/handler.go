@@ -29,12 +29,19 @@ type Options struct {
 	// CreateUnmatchedScouts (default true) creates scouts whose BSA id the unit lacks; when
 	// false their items are skipped with a warning.
 	CreateUnmatchedScouts *bool `json:"createUnmatchedScouts"`
+	// Strict refuses the whole file, writing nothing, when any row has a problem (a row that
+	// would be skipped, a value that cannot be read). By default such rows are skipped or read
+	// as far as they can be, each problem is reported, and the rest is imported.
+	Strict bool `json:"strict"`
 }
 
 // TroopHandler imports Troop Advancement exports. Its zero value is ready to use.
 type TroopHandler struct {
 	// ChunkSize is the number of items written per transaction (default 4000).
 	ChunkSize int
+	// MaxProblemRows is how many rows with a problem a file may have before it is refused as
+	// the wrong file, with nothing imported (default DefaultMaxProblemRows).
+	MaxProblemRows int
 }
 
 // The write steps, in order. The name is also current_phase.
@@ -66,7 +73,7 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	}
 
 	run.SetProgress(jobs.Progress{Phase: "staging"})
-	st, err := h.stage(ctx, run, selected)
+	st, err := h.stage(ctx, run, selected, opts)
 	if err != nil {
 		return err
 	}
@@ -78,8 +85,12 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	createUnmatched := opts.CreateUnmatchedScouts == nil || *opts.CreateUnmatchedScouts
 	skipUnmatched(st, createUnmatched)
 
-	if len(st.rowErrors) > 0 {
-		return h.rejectFile(ctx, run, st)
+	if st.rows.strict && st.rows.rows > 0 {
+		return h.rejectFile(st)
+	}
+	if len(st.scouts) == 0 {
+		return jobs.Permanentf("none of the file's rows could be read (%d skipped), so nothing was imported: %s%s",
+			st.stats.InvalidRows, firstMessages(st.rows.first), moreNote(st.rows.skipped, len(st.rows.first), st.rows.flush == nil))
 	}
 	if st.totalItems() == 0 && len(st.scouts) > 0 && !opts.DryRun && st.stats.UnknownItems == 0 && st.stats.NotAwarded == 0 &&
 		st.stats.IncompleteRequired == 0 {
@@ -88,6 +99,8 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 
 	base := jobs.Progress{TotalScouts: len(st.scouts), TotalItems: st.totalItems()}
 	if opts.DryRun {
+		// A dry run stores no issues: the rows' problems were kept in memory for the preview.
+		st.issues = append(st.rows.kept, st.issues...)
 		res, err := preview(ctx, run, st)
 		if err != nil {
 			return err
@@ -125,11 +138,11 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	// The warnings come from import_job_issues, not from this attempt's staging alone: a
 	// resumed attempt skips the steps (scouts, requirement definitions) whose warnings an
 	// earlier attempt recorded.
-	warnings, err := loadWarnings(ctx, run.Pool(), job.ID)
+	warnings, counts, err := loadWarnings(ctx, run.Pool(), job.ID, maxResultWarnings)
 	if err != nil {
 		return err
 	}
-	res.setWarnings(warnings)
+	res.setWarnings(warnings, counts)
 	res.TimingsMs = cur.Counts.PhaseMillis
 	res.TimingsMs["total"] = time.Since(started).Milliseconds()
 	run.SetProgress(jobs.Progress{Phase: "finishing", TotalScouts: base.TotalScouts, ProcessedScouts: base.TotalScouts,
@@ -138,8 +151,18 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	return nil
 }
 
-// stage loads the job's input and stages it.
-func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []string) (*staged, error) {
+// stage loads the job's input and stages it. The problems found in its rows are stored as the
+// file is read, in batches (a dry run keeps them for its preview instead).
+func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []string, opts Options) (*staged, error) {
+	var flush func([]Issue) error
+	if !opts.DryRun {
+		flush = func(batch []Issue) error {
+			return run.Chunk(ctx, nil, func(ctx context.Context, tx pgx.Tx) error {
+				return insertIssues(ctx, tx, run.Job.ID, run.Job.UnitID, batch)
+			})
+		}
+	}
+	rows := newRowReporter(opts.Strict, h.MaxProblemRows, flush)
 	var hasCSV bool
 	var stagedJSON []byte
 	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&hasCSV, &stagedJSON); err != nil {
@@ -156,10 +179,10 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		if openErr != nil {
 			return nil, openErr
 		}
-		st, err = stageTroopCSV(in, ref, selected)
+		st, err = stageTroopCSV(in, ref, selected, rows)
 		in.Close()
 	case stagedJSON != nil:
-		st, err = stageStagedJSON(stagedJSON, ref, selected)
+		st, err = stageStagedJSON(stagedJSON, ref, selected, rows)
 	default:
 		return nil, jobs.Permanentf("the job has no input: its file was purged after the retention period; upload the export again")
 	}
@@ -167,6 +190,15 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		st.refNames = refNamesFor(ref)
 	}
 	switch {
+	case errors.Is(err, errTooManyProblemRows):
+		stored := ""
+		if flush != nil {
+			stored = fmt.Sprintf(" (the job's issues list the first %d)", rows.budget)
+		}
+		return nil, jobs.Permanentf("the export has more than %d rows that cannot be read; is it the right file? Nothing was imported. "+
+			"The first: %s%s", rows.budget, firstMessages(rows.first), stored)
+	case errors.Is(err, errHeaderOnly):
+		return nil, jobs.Permanent(errHeaderOnly)
 	case errors.Is(err, errNoData):
 		return nil, jobs.Permanentf("no scouts found in the file: is it Scoutbook's Troop Advancement export?")
 	case err != nil:
@@ -237,25 +269,32 @@ func dropSkipped[T any](items []T, scoutOf func(T) int32, skipped map[int32]int)
 	return out
 }
 
-// rejectFile stores the invalid rows and fails the job without writing anything else.
-func (h TroopHandler) rejectFile(ctx context.Context, run *jobs.Run, st *staged) error {
-	err := run.Chunk(ctx, nil, func(ctx context.Context, tx pgx.Tx) error {
-		return insertIssues(ctx, tx, run.Job.ID, run.Job.UnitID, st.rowErrors)
-	})
-	if err != nil {
-		return err
-	}
-	var first []string
-	for _, is := range st.rowErrors[:min(3, len(st.rowErrors))] {
-		first = append(first, is.Message)
-	}
-	return jobs.Permanentf("the file has %d invalid row(s), so nothing was imported. Fix them in the export and upload it again. %s%s",
-		len(st.rowErrors), strings.Join(first, "; "), moreNote(len(st.rowErrors), 3))
+// rejectFile fails a strict job whose file has rows with problems; they are already stored as
+// the job's issues, and nothing else was written.
+func (h TroopHandler) rejectFile(st *staged) error {
+	n := st.rows.rows
+	return jobs.Permanentf("the file has %d invalid row(s) and strict mode is on, so nothing was imported. "+
+		"Fix them in the export and upload it again, or import without strict mode to skip them. %s%s",
+		n, firstMessages(st.rows.first), moreNote(n, len(st.rows.first), st.rows.flush == nil))
 }
 
-func moreNote(total, shown int) string {
-	if total <= shown {
+// firstMessages joins the messages of the first problems found.
+func firstMessages(issues []Issue) string {
+	msgs := make([]string, 0, len(issues))
+	for _, is := range issues {
+		msgs = append(msgs, strings.TrimSuffix(is.Message, "."))
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// moreNote says how many problems the message does not show, and where they are: in the job's
+// issues, unless the run is a dry run, which stores nothing.
+func moreNote(total, shown int, dryRun bool) string {
+	switch {
+	case total <= shown:
 		return ""
+	case dryRun:
+		return fmt.Sprintf(" (and %d more)", total-shown)
 	}
 	return fmt.Sprintf(" (and %d more; the full list is in the job's issues)", total-shown)
 }
@@ -419,6 +458,7 @@ func buildResult(st *staged, c counts) *Result {
 		UnknownItems:                     st.stats.UnknownItems,
 		RequirementDefinitionsRegistered: c.DefinitionsRegistered,
 		ScoutsInFile:                     len(st.scouts),
+		SkippedRows:                      st.stats.InvalidRows,
 		Rows:                             st.stats,
 	}
 	for _, s := range st.scouts {

@@ -131,7 +131,7 @@ func (h HistoryHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	}
 	// The warnings come from import_job_issues: a resumed attempt skips the steps whose
 	// warnings an earlier attempt recorded.
-	issues, err := loadWarnings(ctx, run.Pool(), job.ID)
+	issues, _, err := loadWarnings(ctx, run.Pool(), job.ID, 0) // a report for one scout has few
 	if err != nil {
 		return err
 	}

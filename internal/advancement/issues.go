@@ -53,6 +53,10 @@ type ImportWarning struct {
 	UsedVersion      string `json:"usedVersion,omitempty"`
 	Count            int    `json:"count,omitempty"`
 	Line             int    `json:"line,omitempty"`
+	// Field and Value name the column and the value of a row that was skipped or a value that
+	// could not be read (invalid_row, invalid_value).
+	Field string `json:"field,omitempty"`
+	Value string `json:"value,omitempty"`
 }
 
 // warning converts an issue to the result's warning shape.
@@ -82,35 +86,47 @@ func (i Issue) warning() ImportWarning {
 	if v, ok := i.Details["usedVersion"]; ok {
 		w.UsedVersion = fmt.Sprint(v)
 	}
+	if i.Code == codeInvalidRow || i.Code == codeInvalidValue {
+		w.Field, _ = i.Details["field"].(string)
+		w.Value, _ = i.Details["value"].(string)
+	}
 	return w
 }
 
-// loadWarnings returns the warnings stored for the job so far (see advancement_job_warnings.sql).
-func loadWarnings(ctx context.Context, q queryer, jobID uuid.UUID) ([]Issue, error) {
-	rows, err := q.Query(ctx, sqlfiles.Query("advancement_job_warnings"), jobID)
+// loadWarnings returns the warnings stored for the job so far (see advancement_job_warnings.sql):
+// the first perType of each type (perType <= 0: all), and how many of each type there are.
+func loadWarnings(ctx context.Context, q queryer, jobID uuid.UUID, perType int) ([]Issue, map[string]int, error) {
+	var limit *int
+	if perType > 0 {
+		limit = &perType
+	}
+	rows, err := q.Query(ctx, sqlfiles.Query("advancement_job_warnings"), jobID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("load the job's warnings: %w", err)
+		return nil, nil, fmt.Errorf("load the job's warnings: %w", err)
 	}
 	defer rows.Close()
 	var out []Issue
+	counts := map[string]int{}
 	for rows.Next() {
 		is := Issue{Severity: "warning"}
 		var details []byte
+		var count int
 		if err := rows.Scan(&is.Code, &is.Line, &is.BSAMemberID, &is.ScoutName, &is.Item, &is.Version, &is.Message,
-			&details, &is.Fingerprint); err != nil {
-			return nil, fmt.Errorf("load the job's warnings: %w", err)
+			&details, &is.Fingerprint, &count); err != nil {
+			return nil, nil, fmt.Errorf("load the job's warnings: %w", err)
 		}
 		if len(details) > 0 {
 			if err := json.Unmarshal(details, &is.Details); err != nil {
-				return nil, fmt.Errorf("load the job's warnings: details of %s: %w", is.Fingerprint, err)
+				return nil, nil, fmt.Errorf("load the job's warnings: details of %s: %w", is.Fingerprint, err)
 			}
 		}
+		counts[is.Code] = count
 		out = append(out, is)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load the job's warnings: %w", err)
+		return nil, nil, fmt.Errorf("load the job's warnings: %w", err)
 	}
-	return out, nil
+	return out, counts, nil
 }
 
 // insertIssues stores issues for the job inside tx (idempotent by fingerprint).

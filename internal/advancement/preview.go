@@ -70,7 +70,7 @@ func preview(ctx context.Context, run *jobs.Run, st *staged) (*Result, error) {
 	}
 
 	res := buildResult(st, counts{})
-	res.setWarnings(st.issues) // a dry run stores no issues: they are all in memory
+	res.setWarnings(st.issues, nil) // a dry run stores no issues: they are all in memory
 	res.DryRun = true
 	pv := &Preview{Scouts: make([]PreviewScout, len(st.scouts))}
 	for i, s := range st.scouts {

@@ -23,18 +23,26 @@ type Result struct {
 	// Warnings: the first warnings (all of them are in import_job_issues).
 	Warnings []ImportWarning `json:"warnings"`
 
-	DryRun                           bool             `json:"dryRun"`
-	ScoutsInFile                     int              `json:"scoutsInFile"`
-	ScoutsMatched                    int              `json:"scoutsMatched"`
-	ScoutsSkipped                    int              `json:"scoutsSkipped"`
-	ItemsUpdated                     int              `json:"itemsUpdated"`
-	UnknownItems                     int              `json:"unknownItems"`
-	RequirementDefinitionsRegistered int              `json:"requirementDefinitionsRegistered"`
-	WarningCount                     int              `json:"warningCount"`
-	WarningsTruncated                bool             `json:"warningsTruncated"`
-	Rows                             fileStats        `json:"rows"`
-	TimingsMs                        map[string]int64 `json:"timingsMs"`
-	Preview                          *Preview         `json:"preview,omitempty"`
+	DryRun                           bool `json:"dryRun"`
+	ScoutsInFile                     int  `json:"scoutsInFile"`
+	ScoutsMatched                    int  `json:"scoutsMatched"`
+	ScoutsSkipped                    int  `json:"scoutsSkipped"`
+	ItemsUpdated                     int  `json:"itemsUpdated"`
+	UnknownItems                     int  `json:"unknownItems"`
+	RequirementDefinitionsRegistered int  `json:"requirementDefinitionsRegistered"`
+	// SkippedRows: rows of the file that could not be used at all and were skipped (each is a
+	// warning of type invalid_row with its line).
+	SkippedRows int `json:"skippedRows"`
+	// WarningCounts: how many warnings of each type (all of them, not only the sample).
+	WarningCounts map[string]int `json:"warningCounts"`
+	// WarningSummary: one line per type of warning, most important first, for a leader to
+	// read before the sample in Warnings.
+	WarningSummary    []WarningGroup   `json:"warningSummary"`
+	WarningCount      int              `json:"warningCount"`
+	WarningsTruncated bool             `json:"warningsTruncated"`
+	Rows              fileStats        `json:"rows"`
+	TimingsMs         map[string]int64 `json:"timingsMs"`
+	Preview           *Preview         `json:"preview,omitempty"`
 }
 
 // Preview is the dry-run answer: what an import would do, per scout and in total, in the
@@ -68,19 +76,31 @@ type PreviewScout struct {
 	Updates     int    `json:"updates"`
 }
 
-// setWarnings fills Warnings (capped) and the counts from all issues.
-func (r *Result) setWarnings(issues []Issue) {
-	r.Warnings = []ImportWarning{}
-	r.WarningCount, r.WarningsTruncated = 0, false
-	for _, is := range issues {
-		if is.Severity != "warning" {
-			continue
-		}
-		r.WarningCount++
-		if len(r.Warnings) < maxResultWarnings {
-			r.Warnings = append(r.Warnings, is.warning())
-		} else {
-			r.WarningsTruncated = true
+// setWarnings fills Warnings (a capped sample), WarningCounts, WarningSummary and the totals.
+// sample holds the warnings to choose from (every warning, or the first of each type), counts
+// how many of each type there are in all; nil counts means sample holds every warning.
+func (r *Result) setWarnings(sample []Issue, counts map[string]int) {
+	var warnings []Issue
+	for _, is := range sample {
+		if is.Severity == "warning" {
+			warnings = append(warnings, is)
 		}
 	}
+	if counts == nil {
+		counts = map[string]int{}
+		for _, is := range warnings {
+			counts[is.Code]++
+		}
+	}
+	r.WarningCounts = counts
+	r.WarningCount = 0
+	for _, n := range counts {
+		r.WarningCount += n
+	}
+	r.WarningSummary = warningSummary(counts)
+	r.Warnings = []ImportWarning{}
+	for _, is := range chooseWarnings(warnings, maxResultWarnings) {
+		r.Warnings = append(r.Warnings, is.warning())
+	}
+	r.WarningsTruncated = r.WarningCount > len(r.Warnings)
 }

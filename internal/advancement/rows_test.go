@@ -171,6 +171,7 @@ func TestCraftedTroopWritesExactRows(t *testing.T) {
 	require.Equal(t, map[string]any{
 		"rows": 36.0, "notSelected": 0.0, "notAwarded": 3.0 /* 3, 30, 34 */, "incompleteRequirements": 3.0, /* 9, 17, 32 */
 		"headerRows": 2.0 /* 13, 25 */, "otherRows": 1.0 /* 19 */, "duplicateRows": 1.0 /* 11 */, "unknownItems": 2.0, "invalidRows": 0.0,
+		"invalidValues": 0.0,
 	}, j.RawResult["rows"])
 	// The app's TroopAdvancementImportResult fields are all there, under their app names.
 	for _, k := range []string{"scoutsCreated", "ranksImported", "rankRequirementsImported", "badgesImported",

@@ -77,7 +77,11 @@ type fileStats struct {
 	OtherRows          int `json:"otherRows"`
 	DuplicateRows      int `json:"duplicateRows"`
 	UnknownItems       int `json:"unknownItems"`
-	InvalidRows        int `json:"invalidRows"`
+	// InvalidRows counts the rows skipped because they could not be used at all (no usable
+	// member id, too few or too many fields, ...); InvalidValues the values of imported rows
+	// that could not be read and were taken as empty (a date, a flag, a version).
+	InvalidRows   int `json:"invalidRows"`
+	InvalidValues int `json:"invalidValues"`
 }
 
 // staged is the result of staging: everything the write steps need.
@@ -95,11 +99,11 @@ type staged struct {
 	// requirements: the started_at of a progress row created for them. It is computed over
 	// the whole file, not per chunk, so chunk boundaries (and a resume with another chunk
 	// size) cannot change it.
-	reqStart  map[scoutRef]scoutbook.Date
-	refNames  map[uuid.UUID]string // rank and badge display names, for messages
-	issues    []Issue              // warnings found while staging
-	rowErrors []Issue              // invalid rows: the job fails without writing
-	stats     fileStats
+	reqStart map[scoutRef]scoutbook.Date
+	refNames map[uuid.UUID]string // rank and badge display names, for messages
+	issues   []Issue              // warnings found while staging (row problems: see rows)
+	rows     *rowReporter         // the problems of the file's rows
+	stats    fileStats
 }
 
 // totalItems is the number of items the write steps handle.
@@ -119,6 +123,7 @@ type stager struct {
 	defCount   map[refVersion]int32 // definitions seen per (ref, version), for display_order
 	warned     map[string]bool      // fingerprints of issues already recorded
 	intern     map[string]string
+	rows       *rowReporter
 }
 
 // definitionKey is a requirement id within (rank or badge, version).
@@ -134,8 +139,9 @@ type refVersion struct {
 	version int32
 }
 
-func newStager(ref *reference, selected []string) *stager {
+func newStager(ref *reference, selected []string, rows *rowReporter) *stager {
 	s := &stager{
+		rows:       rows,
 		ref:        ref,
 		scoutIndex: map[string]int32{},
 		seenAward:  map[scoutRef]bool{},
@@ -158,15 +164,20 @@ func newStager(ref *reference, selected []string) *stager {
 // errNoData is returned for a file without any scout or advancement row.
 var errNoData = errors.New("no data")
 
-// stageTroopCSV parses a Troop Advancement export. A structural problem (not a CSV, header
-// without the required columns, unterminated quote) is returned as an error; invalid rows
-// are collected in rowErrors.
-func stageTroopCSV(r io.Reader, ref *reference, selected []string) (*staged, error) {
+// errHeaderOnly is returned for an export that has its header row and nothing else.
+var errHeaderOnly = errors.New("the export has a header but no data rows")
+
+// stageTroopCSV parses a Troop Advancement export. A problem with the file as a whole (not a
+// CSV, header without the required columns, a quote that never closes, bytes that are not
+// text, a read error) is returned as an error. A row that cannot be used is skipped, and a value
+// that cannot be read is taken as empty; both are reported to rows, which stops the reading
+// (errTooManyProblemRows) once the file has more such rows than its budget.
+func stageTroopCSV(r io.Reader, ref *reference, selected []string, rows *rowReporter) (*staged, error) {
 	rd, err := scoutbook.NewTroopReader(r)
 	if err != nil {
 		return nil, err
 	}
-	s := newStager(ref, selected)
+	s := newStager(ref, selected, rows)
 	for {
 		row, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -174,26 +185,47 @@ func stageTroopCSV(r io.Reader, ref *reference, selected []string) (*staged, err
 		}
 		if err != nil {
 			var pe *scoutbook.ParseError
-			if errors.As(err, &pe) && !errors.Is(err, scoutbook.ErrMalformed) {
-				s.st.stats.Rows++
-				s.st.stats.InvalidRows++
-				s.st.rowErrors = append(s.st.rowErrors, Issue{
-					Severity: "error", Code: codeInvalidRow, Line: pe.Line, Message: pe.Error(),
-					Fingerprint: fmt.Sprintf("invalid_row|%d|%s", pe.Line, pe.Field),
-				})
+			if !errors.As(err, &pe) || pe.Fatal {
+				return nil, err
+			}
+			s.st.stats.Rows++
+			if s.notSelected(row.BSAMemberID) {
+				s.st.stats.NotSelected++
 				continue
 			}
-			return nil, err
+			s.st.stats.InvalidRows++
+			if err := rows.skippedRow(row, pe); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if len(row.Problems) > 0 && !s.notSelected(row.BSAMemberID) {
+			s.st.stats.InvalidValues += len(row.Problems)
+			if err := rows.badValues(row); err != nil {
+				return nil, err
+			}
 		}
 		s.add(row)
 	}
+	if err := rows.close(); err != nil {
+		return nil, err
+	}
+	if rd.HasHeader() && rd.Stats().TotalRows == 0 {
+		return nil, errHeaderOnly
+	}
 	return s.finish()
+}
+
+// notSelected reports whether the job imports only some scouts and the row's member id is not
+// one of them.
+func (s *stager) notSelected(memberID string) bool {
+	return s.selected != nil && !s.selected[memberID]
 }
 
 // add stages one parsed row.
 func (s *stager) add(row scoutbook.TroopRow) {
 	s.st.stats.Rows++
-	if s.selected != nil && !s.selected[row.BSAMemberID] {
+	if s.notSelected(row.BSAMemberID) {
 		s.st.stats.NotSelected++
 		return
 	}
@@ -418,7 +450,8 @@ func (s *stager) finish() (*staged, error) {
 		versions[scoutRef{scout: remap[k.scout], ref: k.ref}] = v
 	}
 	st.badgeVersion = versions
-	if len(st.scouts) == 0 && len(st.rowErrors) == 0 {
+	st.rows = s.rows
+	if len(st.scouts) == 0 && st.stats.InvalidRows == 0 {
 		return nil, fmt.Errorf("%w: no scouts found in the file", errNoData)
 	}
 	s.warnVersionMismatches()

@@ -35,12 +35,12 @@ type stagedChange struct {
 // stageStagedJSON stages the app's staged JSON. The app's own match results (scoutId,
 // matchStatus, status) are not trusted: scouts are matched again by BSA member id and items
 // classified against the database as it is now. Items carry no line numbers.
-func stageStagedJSON(raw []byte, ref *reference, selected []string) (*staged, error) {
+func stageStagedJSON(raw []byte, ref *reference, selected []string, rows *rowReporter) (*staged, error) {
 	var in stagedTroopAdvancement
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return nil, fmt.Errorf("staged_data is not a StagedTroopAdvancement JSON object: %w", err)
 	}
-	s := newStager(ref, selected)
+	s := newStager(ref, selected, rows)
 	for _, sc := range in.Scouts {
 		base := scoutbook.TroopRow{BSAMemberID: strings.TrimSpace(sc.BSAMemberID), FirstName: sc.FirstName, LastName: sc.LastName}
 		if base.BSAMemberID == "" {
@@ -58,15 +58,20 @@ func stageStagedJSON(raw []byte, ref *reference, selected []string) (*staged, er
 			for _, c := range groups.items {
 				row, err := c.toRow(base, groups.kind)
 				if err != nil {
-					s.st.rowErrors = append(s.st.rowErrors, Issue{Severity: "error", Code: codeInvalidRow,
-						BSAMemberID: base.BSAMemberID, Item: c.Name, Message: err.Error(),
-						Fingerprint: fmt.Sprintf("invalid_row|%s|%s|%s", base.BSAMemberID, groups.kind, c.Name)})
 					s.st.stats.InvalidRows++
+					if err := rows.add(Issue{Code: codeInvalidRow,
+						BSAMemberID: base.BSAMemberID, Item: c.Name, Message: err.Error(),
+						Fingerprint: fmt.Sprintf("invalid_row|%s|%s|%s", base.BSAMemberID, groups.kind, c.Name)}); err != nil {
+						return nil, err
+					}
 					continue
 				}
 				s.add(row)
 			}
 		}
+	}
+	if err := rows.close(); err != nil {
+		return nil, err
 	}
 	return s.finish()
 }

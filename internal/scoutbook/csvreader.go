@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ErrMalformed is wrapped by every fatal *ParseError caused by the file's
@@ -27,20 +28,20 @@ var ErrMalformed = errors.New("scoutbook: malformed troop advancement export")
 type ParseError struct {
 	// Line is the 1-based line of the record's first physical line, or 0 when
 	// unknown.
-	Line int
+	Line int `json:"line"`
 	// Field is the canonical column name (e.g. "datecompleted"), or "" when
 	// the problem concerns the whole record.
-	Field string
+	Field string `json:"field,omitempty"`
 	// Value is the offending value, trimmed; "" when not applicable.
-	Value string
+	Value string `json:"value,omitempty"`
 	// Msg says what is wrong and what was expected.
-	Msg string
+	Msg string `json:"msg"`
 	// Fatal is true when reading cannot continue.
-	Fatal bool
+	Fatal bool `json:"fatal,omitempty"`
 	// Err is the underlying cause, if any: ErrMalformed (possibly joined with
 	// an encoding/csv error) for structural problems, or the read error of
 	// the underlying io.Reader.
-	Err error
+	Err error `json:"-"`
 }
 
 // Error formats the error as
@@ -102,6 +103,7 @@ type TroopReader struct {
 
 	cols        [troopColumnCount]int // column index in the record, -1 if absent
 	minFields   int                   // records need this many fields to hold every required column
+	maxFields   int                   // records with more fields than this are shifted: skipped
 	hasHeader   bool
 	pending     []string // first record when the file has no header row
 	pendingLine int
@@ -170,12 +172,16 @@ func NewTroopReader(r io.Reader) (*TroopReader, error) {
 // Next returns the next data row. Blank lines, and rows whose fields are all
 // blank, are skipped. At the end of the input it returns io.EOF.
 //
-// A row-level problem (missing or non-numeric member ID; bad date, flag or
-// version; a Rank or Merit Badges row without a name; a row too short to
-// hold every required column) is returned as a *ParseError with Fatal false, together with the
-// row as far as it was read (at least Line and the raw text columns); the
-// next call continues with the following row. A fatal *ParseError is
-// returned again by every later call.
+// A row that cannot be used at all (missing, non-numeric or too long member
+// ID; a Rank or Merit Badges row without a name; too few fields to hold every
+// required column, or more fields than the header has) is returned as a
+// *ParseError with Fatal false, together with the row as far as it was read
+// (at least Line and the raw text columns); the caller skips it and the next
+// call continues with the following row. A value that cannot be read (a date,
+// a flag other than 1 or 0, a version that is not a year) does not make the
+// row unusable: the row is returned without error and the problem is listed
+// in TroopRow.Problems. A fatal *ParseError is returned again by every later
+// call.
 func (r *TroopReader) Next() (TroopRow, error) {
 	if r.fatal != nil {
 		return TroopRow{}, r.fatal
@@ -185,6 +191,13 @@ func (r *TroopReader) Next() (TroopRow, error) {
 	if record == nil {
 		var err error
 		record, line, err = r.readRecord()
+		var bare *ParseError
+		if errors.As(err, &bare) && !bare.Fatal {
+			// A row with a stray quote: its line is consumed, the rest of the file is fine.
+			r.stats.TotalRows++
+			r.stats.RowErrors++
+			return TroopRow{Line: bare.Line}, bare
+		}
 		if err != nil {
 			return TroopRow{}, err
 		}
@@ -197,6 +210,7 @@ func (r *TroopReader) Next() (TroopRow, error) {
 		return row, perr
 	}
 	r.stats.countKind(row.Kind)
+	r.stats.ValueProblems += len(row.Problems)
 	return row, nil
 }
 
@@ -208,7 +222,10 @@ func (r *TroopReader) Stats() TroopStats { return r.stats }
 func (r *TroopReader) HasHeader() bool { return r.hasHeader }
 
 // readRecord returns the next record that is not blank and the line it
-// starts on. Errors are fatal and also recorded in r.fatal; io.EOF is
+// starts on. A " inside a field that is not quoted (Robert "Bob") makes only
+// its row unreadable: encoding/csv has consumed that line and goes on with
+// the next, so it is returned as a row-level *ParseError once the header has
+// been read. Other errors are fatal and also recorded in r.fatal; io.EOF is
 // returned as is.
 func (r *TroopReader) readRecord() ([]string, int, error) {
 	for {
@@ -216,6 +233,13 @@ func (r *TroopReader) readRecord() ([]string, int, error) {
 		record, err := r.csv.Read()
 		if errors.Is(err, io.EOF) {
 			return nil, 0, io.EOF
+		}
+		var csvErr *csv.ParseError
+		if r.minFields > 0 && errors.As(err, &csvErr) && errors.Is(csvErr.Err, csv.ErrBareQuote) {
+			r.lastLine = csvErr.Line
+			return nil, 0, &ParseError{Line: csvErr.StartLine, Msg: fmt.Sprintf(
+				"a \" appears inside a field that is not quoted, at line %d, column %d (a field that contains \" must be wrapped in quotes "+
+					"with each \" doubled: \"\"); the row was skipped", csvErr.Line, csvErr.Column)}
 		}
 		if err != nil {
 			return nil, 0, r.setFatal(r.readError(err))
@@ -226,6 +250,14 @@ func (r *TroopReader) readRecord() ([]string, int, error) {
 		r.lastLine = lastLine + strings.Count(record[len(record)-1], "\n")
 		if troopRecordBlank(record) {
 			continue
+		}
+		if !troopRecordText(record) {
+			return nil, 0, r.setFatal(&ParseError{
+				Line: line,
+				Msg: "the line holds bytes that are not text (not UTF-8, or control characters): is it the right file? " +
+					"Export it again from Scoutbook, or save it as \"CSV UTF-8\"",
+				Err: ErrMalformed,
+			})
 		}
 		return record, line, nil
 	}
@@ -307,6 +339,24 @@ func (r *TroopReader) quoteError(e *csv.ParseError) *ParseError {
 		msg = "the line is not valid CSV: " + e.Err.Error()
 	}
 	return &ParseError{Line: e.StartLine, Msg: msg, Err: cause}
+}
+
+// troopRecordText reports whether every field of record is UTF-8 text
+// without control characters other than tab, line feed and carriage return.
+// Anything else is a binary file or another encoding, whose values the
+// database would refuse or store as garbage.
+func troopRecordText(record []string) bool {
+	for _, f := range record {
+		for i := 0; i < len(f); i++ {
+			if c := f[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return false
+			}
+		}
+		if !utf8.ValidString(f) {
+			return false
+		}
+	}
+	return true
 }
 
 // troopRecordBlank reports whether every field of record is blank, as in a
@@ -406,7 +456,7 @@ func (r *TroopReader) mapColumns(first []string, line int) *ParseError {
 		for c := range r.cols {
 			r.cols[c] = troopColumns[c].position
 		}
-		r.setMinFields()
+		r.setMinFields(troopStandardWidth)
 		r.pending, r.pendingLine = first, line
 		return nil
 	}
@@ -432,7 +482,7 @@ func (r *TroopReader) mapColumns(first []string, line int) *ParseError {
 		}
 	}
 	if len(missing) == 0 {
-		r.setMinFields()
+		r.setMinFields(len(first))
 		return nil
 	}
 
@@ -447,13 +497,19 @@ func (r *TroopReader) mapColumns(first []string, line int) *ParseError {
 	return &ParseError{Line: line, Msg: msg, Err: ErrMalformed}
 }
 
+// troopStandardWidth is the number of columns of a standard export, the
+// most fields a row of a file without a header row may have.
+const troopStandardWidth = 23
+
 // setMinFields computes how many fields a record needs to contain every
-// required column.
-func (r *TroopReader) setMinFields() {
+// required column, and how many it may have: as many as the header row, or
+// the standard export's width when there is no header.
+func (r *TroopReader) setMinFields(headerWidth int) {
 	r.minFields = 0
 	for c := range troopColumns {
 		if troopColumns[c].required && r.cols[c]+1 > r.minFields {
 			r.minFields = r.cols[c] + 1
 		}
 	}
+	r.maxFields = max(headerWidth, r.minFields)
 }

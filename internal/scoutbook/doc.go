@@ -19,12 +19,13 @@
 //		}
 //		var perr *scoutbook.ParseError
 //		if errors.As(err, &perr) && !perr.Fatal {
-//			problems = append(problems, perr) // one bad row; keep going
+//			problems = append(problems, perr) // one unusable row: skip it, keep going
 //			continue
 //		}
 //		if err != nil {
 //			return fmt.Errorf("read export: %w", err)
 //		}
+//		problems = append(problems, row.Problems...) // values read as empty
 //		use(row)
 //	}
 //
@@ -39,7 +40,11 @@
 // # Errors
 //
 // Problems are reported as [*ParseError] values that name the line, the
-// column and the value, in words a troop leader can act on. Row-level
-// errors leave the reader usable; structural ones (a broken header, a quote
-// that is never closed) are fatal and wrap [ErrMalformed].
+// column and the value, in words a troop leader can act on. A value that
+// cannot be read (a date, a flag other than 1 or 0, a version that is not a
+// year) is taken as empty and listed in [TroopRow.Problems]; the row is still
+// returned. A row that cannot be used at all (no usable member ID, too few or
+// too many fields) is a row-level error that leaves the reader usable.
+// Structural problems (a broken header, a quote that is never closed, bytes
+// that are not text) are fatal and wrap [ErrMalformed].
 package scoutbook

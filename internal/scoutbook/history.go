@@ -6,7 +6,7 @@ package scoutbook
 //
 // Reading is split over several files:
 //   - history.go          types, ParseHistory, the line loop
-//   - history_lines.go    splitting the input into cells, one CSV record a line
+//   - history_lines.go    splitting the input into lines and CSV records
 //   - history_header.go   the header block (name, unit, BSA ID, rank, positions)
 //   - history_sections.go recognising section titles
 //   - history_items.go    reading the lines of each section
@@ -18,6 +18,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // HistoryMaxBytes is the largest input ParseHistory accepts. A history report
@@ -238,7 +239,10 @@ type HistoryWarning struct {
 // ParseHistory reads a Scoutbook "Scouts BSA History Report" for one scout.
 //
 // The input may start with a UTF-8 byte order mark and use CRLF line
-// endings. Each line is one CSV record (quoted fields may not span lines).
+// endings. It is read as CSV: a quoted field may span lines (a requirement's
+// text with a line break), and items keep the line their record starts on.
+// A line whose quoted field is never closed cannot be read: it is reported
+// in Warnings with its line number and reading goes on with the next line.
 // Unknown sections and unreadable lines are reported in SkippedSections and
 // Warnings rather than failing. ParseHistory returns a *HistoryParseError only
 // when the input is too large, is not a history report (no scout name and no
@@ -254,23 +258,61 @@ func ParseHistory(r io.Reader) (*HistoryReport, error) {
 			"the file is larger than %d MB; a history report for one scout is only a few kilobytes, so check that the right file was chosen",
 			HistoryMaxBytes>>20)}
 	}
-	rows, tooLong := historyRows(historySplitLines(data))
+	lines := historySplitLines(data)
 
 	p := historyParser{rep: &HistoryReport{}, skipped: -1, blockStart: true}
-	for i, cells := range rows {
-		if tooLong[i] {
+	var rows [][]string // the cells of every record, for check
+	for i := 0; i < len(lines); {
+		if len(lines[i]) > historyMaxLineBytes {
 			p.blockStart = false
 			p.warn(i+1, "ignored a line of more than %d KB; a history report has no such lines", historyMaxLineBytes>>10)
+			i++
 			continue
 		}
+		fields, next, status, quoteLine := historyScanRecord(lines, i)
+		if status == historyRecordUnclosed {
+			p.blockStart = false
+			p.unclosedQuote(i+1, quoteLine+1, lines[quoteLine])
+			i = next
+			continue
+		}
+		cells := historyCells(fields)
+		if status == historyRecordStrayQuote {
+			p.warn(i+1, "a \" inside a quoted field is not doubled (\"\"), so the line was read as the cells: %s",
+				clipText(strings.Join(cells, " | "), 200))
+		}
+		rows = append(rows, cells)
 		if err := p.line(i+1, cells); err != nil {
 			return nil, err
 		}
+		i = next
 	}
 	if err := p.check(rows); err != nil {
 		return nil, err
 	}
 	return p.rep, nil
+}
+
+// unclosedQuote reports the lines first..quoteLine, which could not be read
+// because a quoted field starting on quoteLine is not closed on it.
+func (p *historyParser) unclosedQuote(first, quoteLine int, text string) {
+	where := "the line"
+	if first < quoteLine {
+		where = fmt.Sprintf("lines %d to %d", first, quoteLine)
+	}
+	p.warn(quoteLine, "ignored %s: a quoted field starts on line %d but its closing \" is missing, so the line cannot be read. The line: %s",
+		where, quoteLine, clipText(text, 120))
+}
+
+// clipText cuts s to at most n bytes for a message, marking the cut.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
 
 // historyParser carries the state of one ParseHistory call from line to line.

@@ -44,6 +44,9 @@ func (p *historyParser) rankLine(n int, cells []string) {
 		return
 	}
 	if text == "" || historyIsBlankDate(text) {
+		if !date.IsZero() {
+			p.warn(n, "ignored a line under %s with a date but no requirement ID and no merit badge name", rank.Name)
+		}
 		return // an empty merit badge slot
 	}
 	if rank.Code != "star" && rank.Code != "life" && rank.Code != "eagle" {

@@ -105,10 +105,17 @@ type TroopRow struct {
 	Awarded  bool `json:"awarded"`
 	Approved bool `json:"approved"`
 
-	// The date columns; the zero Date means the column was empty.
+	// The date columns; the zero Date means the column was empty (or could
+	// not be read, see Problems).
 	DateCompleted       Date `json:"date_completed,omitzero"`
 	MarkedCompletedDate Date `json:"marked_completed_date,omitzero"`
 	AwardedDate         Date `json:"awarded_date,omitzero"`
+
+	// Problems lists the values of the row that could not be read, in column
+	// order. Each was replaced by what an empty cell means: a date by no
+	// date, a flag by false, a version by no version. The rest of the row is
+	// good, so the row is still imported; the importer reports each problem.
+	Problems []*ParseError `json:"problems,omitempty"`
 }
 
 // IsHeaderRow reports whether r is a requirement row without a requirement
@@ -126,6 +133,9 @@ type TroopStats struct {
 	TotalRows int `json:"total_rows"`
 	// RowErrors counts rows that Next returned with a row-level *ParseError.
 	RowErrors int `json:"row_errors"`
+	// ValueProblems counts the values of good rows that could not be read
+	// (see TroopRow.Problems); such rows are counted under their kind.
+	ValueProblems int `json:"value_problems"`
 	// The per-kind counts include only rows read without error.
 	RankRows                  int `json:"rank_rows"`
 	MeritBadgeRows            int `json:"merit_badge_rows"`
@@ -208,14 +218,15 @@ func troopCollapseSpace(s string) string {
 	return s
 }
 
-// troopParseFlag reads an awarded/approved column: 1, true, yes, y, x mean
-// true; empty, 0, false, no, n mean false (any case).
+// troopParseFlag reads an awarded/approved column. As in Scoutbook's own
+// rebuilt CSV, only 1 means yes; 0 and an empty cell mean no. Any other value
+// is not a flag (ok false) and is read as no.
 func troopParseFlag(s string) (value, ok bool) {
-	switch {
-	case s == "", s == "0", strings.EqualFold(s, "false"), strings.EqualFold(s, "no"), strings.EqualFold(s, "n"):
-		return false, true
-	case s == "1", strings.EqualFold(s, "true"), strings.EqualFold(s, "yes"), strings.EqualFold(s, "y"), strings.EqualFold(s, "x"):
+	switch s {
+	case "1":
 		return true, true
+	case "", "0":
+		return false, true
 	default:
 		return false, false
 	}
@@ -239,24 +250,31 @@ func troopAllDigits(s string) bool {
 }
 
 // troopParseVersion reads the version column: empty gives 0; otherwise it
-// must be a whole number of at most 9 digits (in practice a year).
+// must be a year of four digits from 1900 to 2199 (requirement versions are
+// years such as 2016 or 2024).
 func troopParseVersion(s string) (int, bool) {
 	if s == "" {
 		return 0, true
 	}
-	if len(s) > 9 || !troopAllDigits(s) {
+	if len(s) != 4 || !troopAllDigits(s) {
 		return 0, false
 	}
 	n := 0
 	for i := 0; i < len(s); i++ {
 		n = n*10 + int(s[i]-'0')
 	}
+	if n < 1900 || n > 2199 {
+		return 0, false
+	}
 	return n, true
 }
 
-// convert turns one CSV record into a TroopRow. On a row-level problem it
-// returns the row as far as it was read, and a *ParseError for the first
-// problem found, checking columns in file order.
+// convert turns one CSV record into a TroopRow. A problem that makes the
+// whole row unusable (too few or too many fields, no usable member ID, a
+// Rank or Merit Badges row without a name) is returned as a *ParseError,
+// with the row as far as it was read. A value that cannot be read (date,
+// flag, version) does not stop the row: it is replaced by the empty value
+// and recorded in row.Problems.
 func (r *TroopReader) convert(record []string, line int) (TroopRow, *ParseError) {
 	row := TroopRow{
 		Line:            line,
@@ -281,18 +299,23 @@ func (r *TroopReader) convert(record []string, line int) (TroopRow, *ParseError)
 			}
 		}
 		return row, &ParseError{Line: line, Field: missing[0], Msg: fmt.Sprintf(
-			"the row has %d field(s) but needs %d; missing: %s (is the row cut short?)",
+			"the row has %d field(s) but needs %d; missing: %s (is the row cut short?); the row was skipped",
 			len(record), r.minFields, strings.Join(missing, ", "))}
+	}
+	if len(record) > r.maxFields {
+		return row, &ParseError{Line: line, Msg: fmt.Sprintf(
+			"the row has %d fields but the export has %d columns (a comma inside a value that is not quoted?); the row was skipped",
+			len(record), r.maxFields)}
 	}
 
 	switch {
 	case row.BSAMemberID == "":
-		return row, rowError(troopColMemberID, "", "the BSA member ID is empty; every row needs the scout's member ID")
+		return row, rowError(troopColMemberID, "", "the BSA member ID is empty; every row needs the scout's member ID; the row was skipped")
 	case !troopAllDigits(row.BSAMemberID):
-		return row, rowError(troopColMemberID, row.BSAMemberID, "is not a BSA member ID (expected digits only)")
+		return row, rowError(troopColMemberID, row.BSAMemberID, "is not a BSA member ID (expected digits only); the row was skipped")
 	case len(row.BSAMemberID) > MaxMemberIDLength:
 		return row, rowError(troopColMemberID, row.BSAMemberID,
-			fmt.Sprintf("is not a BSA member ID (%d digits; at most %d)", len(row.BSAMemberID), MaxMemberIDLength))
+			fmt.Sprintf("is not a BSA member ID (%d digits; at most %d); the row was skipped", len(row.BSAMemberID), MaxMemberIDLength))
 	}
 
 	class := r.classify(row.AdvancementType)
@@ -300,12 +323,12 @@ func (r *TroopReader) convert(record []string, line int) (TroopRow, *ParseError)
 	switch class.kind {
 	case KindRank:
 		if row.Advancement == "" {
-			return row, rowError(troopColAdvancement, "", "a Rank row must name the rank, but this one is empty")
+			return row, rowError(troopColAdvancement, "", "a Rank row must name the rank, but this one is empty; the row was skipped")
 		}
 		row.RankCode, _ = RankCodeFromName(row.Advancement)
 	case KindMeritBadge:
 		if row.Advancement == "" {
-			return row, rowError(troopColAdvancement, "", "a Merit Badges row must name the badge, but this one is empty")
+			return row, rowError(troopColAdvancement, "", "a Merit Badges row must name the badge, but this one is empty; the row was skipped")
 		}
 		row.BadgeName, row.BadgeKey = r.badgeNames(row.Advancement)
 	case KindRankRequirement:
@@ -316,34 +339,29 @@ func (r *TroopReader) convert(record []string, line int) (TroopRow, *ParseError)
 		row.RequirementID = row.Advancement
 	}
 
-	year, ok := troopParseVersion(row.Version)
-	if !ok {
-		return row, rowError(troopColVersion, row.Version, "is not a version year (expected a year such as 2024, or nothing)")
+	problem := func(c troopColumn, value, msg string) {
+		row.Problems = append(row.Problems, rowError(c, value, msg))
 	}
-	row.VersionYear = year
-
-	const flagExpect = "is not a yes/no value (expected 1 or 0; true/false, yes/no and x also work)"
-	var perr *ParseError
+	if year, ok := troopParseVersion(row.Version); ok {
+		row.VersionYear = year
+	} else {
+		problem(troopColVersion, row.Version,
+			"is not a version year (expected a year such as 2024); the row was read as having no version, so the current version applies")
+	}
 	flag := func(c troopColumn, dst *bool) {
-		if perr != nil {
-			return
-		}
 		v := r.field(record, c)
-		if b, ok := troopParseFlag(v); ok {
-			*dst = b
-		} else {
-			perr = rowError(c, v, flagExpect)
+		b, ok := troopParseFlag(v)
+		*dst = b
+		if !ok {
+			problem(c, v, "is not 1 or 0; it was read as 0 (no)")
 		}
 	}
 	date := func(c troopColumn, dst *Date) {
-		if perr != nil {
-			return
-		}
 		v := r.field(record, c)
 		if d, reason := dateScan(v); reason == "" {
 			*dst = d
 		} else {
-			perr = rowError(c, v, reason)
+			problem(c, v, reason+"; it was read as no date")
 		}
 	}
 	flag(troopColAwarded, &row.Awarded)
@@ -351,9 +369,6 @@ func (r *TroopReader) convert(record []string, line int) (TroopRow, *ParseError)
 	flag(troopColApproved, &row.Approved)
 	date(troopColMarkedCompletedDate, &row.MarkedCompletedDate)
 	date(troopColAwardedDate, &row.AwardedDate)
-	if perr != nil {
-		return row, perr
-	}
 	return row, nil
 }
 

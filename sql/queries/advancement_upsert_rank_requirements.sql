@@ -5,13 +5,15 @@
 -- exist (advancement_ensure_rank_parents). Two inputs that land on the same progress row and
 -- definition are merged (first wins), so one statement never touches a row twice.
 --
--- Writes: a new row with the export's status (approved when Scoutbook shows the sign-off,
--- otherwise completed) and date; an existing row only when that moves it up
--- (not_started -> completed, completed -> approved, ...). approved and awarded rows are never
--- touched, and an unchanged row is not rewritten.
+-- Writes: a new row with the status the worker passes, always completed (an import records
+-- that the work was done; approving it stays a leader's act in the app), and its date; an
+-- existing row only when that moves it up (not_started, in_progress or pending_approval ->
+-- completed).
+-- completed, approved and awarded rows are never touched, and an unchanged row is not
+-- rewritten.
 --
 -- $1 scout ids, $2 rank ids, $3 versions, $4 requirement ids, $5 completion dates, $6
--- statuses, $7 profile id of the leader who ran the import (completed_by).
+-- statuses (completed), $7 profile id of the leader who ran the import (completed_by).
 -- Returns: resolved inputs, inserted rows, updated rows.
 with input as (
     select *
