@@ -35,6 +35,8 @@ type Options struct {
 type TroopHandler struct {
 	// ChunkSize is the number of items written per transaction (default 4000).
 	ChunkSize int
+	// Limits bound the rows, scouts and requirement ids of one file (zero: the defaults).
+	Limits Limits
 }
 
 // The write steps, in order. The name is also current_phase.
@@ -156,10 +158,10 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		if openErr != nil {
 			return nil, openErr
 		}
-		st, err = stageTroopCSV(in, ref, selected)
+		st, err = stageTroopCSV(in, ref, selected, h.Limits)
 		in.Close()
 	case stagedJSON != nil:
-		st, err = stageStagedJSON(stagedJSON, ref, selected)
+		st, err = stageStagedJSON(stagedJSON, ref, selected, h.Limits)
 	default:
 		return nil, jobs.Permanentf("the job has no input: its file was purged after the retention period; upload the export again")
 	}
@@ -167,6 +169,8 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		st.refNames = refNamesFor(ref)
 	}
 	switch {
+	case errors.Is(err, errFileLimit):
+		return nil, jobs.Permanentf("%s", strings.TrimPrefix(err.Error(), errFileLimit.Error()+": "))
 	case errors.Is(err, errNoData):
 		return nil, jobs.Permanentf("no scouts found in the file: is it Scoutbook's Troop Advancement export?")
 	case err != nil:
@@ -304,11 +308,13 @@ func (h TroopHandler) runStep(ctx context.Context, run *jobs.Run, st *staged, cu
 		next := cursor{Step: cur.Step + 1, Counts: cur.Counts}
 		names := st.refNames
 		err := run.Chunk(ctx, &next, func(ctx context.Context, tx pgx.Tx) error {
-			nr, rankIssues, err := registerDefinitions(ctx, tx, st.rankDefs, false, names)
+			lim := h.Limits.withDefaults()
+			budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
+			nr, rankIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.rankDefs, false, names, budget)
 			if err != nil {
 				return err
 			}
-			nb, badgeIssues, err := registerDefinitions(ctx, tx, st.badgeDefs, true, names)
+			nb, badgeIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, names, budget)
 			if err != nil {
 				return err
 			}
@@ -358,7 +364,7 @@ func (h TroopHandler) runStep(ctx context.Context, run *jobs.Run, st *staged, cu
 				}
 				items := list[cur.Offset:end]
 				var res, ins, upd int
-				res, ins, upd, err = writeRequirements(ctx, tx, st, items, badges, job.CreatedBy)
+				res, ins, upd, err = writeRequirements(ctx, tx, st, items, badges, job.CreatedBy, job.UnitID, job.ID)
 				if badges {
 					next.Counts.BadgeReqsInserted += ins
 					next.Counts.BadgeReqsUpdated += upd
@@ -416,7 +422,7 @@ func buildResult(st *staged, c counts) *Result {
 		BadgeRequirementsImported:        c.BadgeReqsInserted + c.BadgeReqsUpdated,
 		DuplicatesSkipped:                c.Duplicates,
 		ItemsUpdated:                     c.RanksUpdated + c.BadgesUpdated + c.RankReqsUpdated + c.BadgeReqsUpdated,
-		UnknownItems:                     st.stats.UnknownItems,
+		UnknownItems:                     st.stats.UnknownItems + c.Unresolved,
 		RequirementDefinitionsRegistered: c.DefinitionsRegistered,
 		ScoutsInFile:                     len(st.scouts),
 		Rows:                             st.stats,

@@ -92,7 +92,7 @@ func (h HistoryHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	stagingMillis := time.Since(started).Milliseconds()
 
 	if opts.DryRun {
-		res, err := historyPreview(ctx, run.Pool(), hs)
+		res, err := historyPreview(ctx, run.Pool(), job.UnitID, hs)
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 		return nil, err
 	}
 	hs := stageHistory(rep, ref, positions, target, job.CreatedAt.UTC())
-	if err := dropUnknownRankRequirements(ctx, run.Pool(), hs); err != nil {
+	if err := dropUnknownRankRequirements(ctx, run.Pool(), job.UnitID, hs); err != nil {
 		return nil, err
 	}
 	hs.fillRequirementStarts()
@@ -197,7 +197,9 @@ func (h HistoryHandler) runStep(ctx context.Context, tx pgx.Tx, run *jobs.Run, h
 		if err := insertIssues(ctx, tx, job.ID, job.UnitID, st.issues); err != nil {
 			return err
 		}
-		n, issues, err := registerDefinitions(ctx, tx, st.badgeDefs, true, st.refNames)
+		lim := Limits{}.withDefaults()
+		budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
+		n, issues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, st.refNames, budget)
 		if err != nil {
 			return err
 		}
@@ -244,7 +246,7 @@ func (h HistoryHandler) runStep(ctx context.Context, tx pgx.Tx, run *jobs.Run, h
 			}
 			before = existing
 		}
-		res, ins, upd, err := writeRequirements(ctx, tx, st, items, badges, job.CreatedBy)
+		res, ins, upd, err := writeRequirements(ctx, tx, st, items, badges, job.CreatedBy, job.UnitID, job.ID)
 		if err != nil {
 			return err
 		}

@@ -136,7 +136,7 @@ func TestStagedDataImportsOnlySelectedScouts(t *testing.T) {
 		"900000103 | fish_wildlife_management | awarded | v2025 | started 2025-06-30T00:00:00Z | completed - | awarded 2025-06-30T00:00:00Z",
 	}), got["scout_merit_badge_progress"])
 	require.Equal(t, []string{
-		"900000101 | environmental_science | 2023 | 3a[1] | 3a[1] | import | completed | 2025-02-11T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | environmental_science | 2023 | 3a[1] | 3a[1] | unit | completed | 2025-02-11T00:00:00Z | leader | Imported from Scoutbook",
 	}, got["scout_merit_badge_requirement_progress"])
 
 	r := j.Result
@@ -182,7 +182,7 @@ func TestUnmatchedScoutsSkippedWhenCreationIsOff(t *testing.T) {
 	require.Equal(t, 2, r.ScoutsMatched)
 	require.Equal(t, 4, r.RanksImported)
 	require.Equal(t, 3, r.BadgesImported)
-	require.Equal(t, 6, r.RankRequirementsImported)
+	require.Equal(t, 5, r.RankRequirementsImported) // Tenderfoot 12 (line 7) is refused
 	require.Equal(t, 6, r.BadgeRequirementsImported)
 	require.Equal(t, 19, j.TotalItems, "Riley's 5 items are not counted")
 	require.Equal(t, 19, j.ProcessedItems)
