@@ -308,7 +308,7 @@ func TestExistingRowsAreOnlyMovedUp(t *testing.T) {
 		"900000103 | life | in_progress | started 2025-11-11T00:00:00Z | completed - | awarded -",
 	}), got["scout_rank_progress"])
 	require.Equal(t, sorted([]string{
-		"900000101 | tenderfoot | 2024 | 1a | reference | awarded | 2024-01-31T00:00:00Z | " + otherBy + " | -", // untouched
+		"900000101 | tenderfoot | 2024 | 1a | reference | awarded | 2024-01-31T00:00:00Z | " + otherBy + " | -",    // untouched
 		"900000101 | second_class | 2024 | 5b | reference | approved | 2024-01-20T00:00:00Z | " + otherBy + " | -", // untouched
 		"900000101 | second_class | 2024 | 2a | reference | completed | 2024-03-30T00:00:00Z | leader | -",         // not_started -> completed
 		"900000101 | second_class | 2024 | 9a | reference | in_progress | - | - | -",                               // not in the file as done
