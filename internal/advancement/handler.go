@@ -84,7 +84,7 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 		return h.rejectFile(ctx, run, st)
 	}
 	if st.totalItems() == 0 && len(st.scouts) > 0 && !opts.DryRun && st.stats.UnknownItems == 0 && st.stats.NotAwarded == 0 &&
-		st.stats.IncompleteRequired == 0 {
+		st.stats.IncompleteRequired == 0 && st.stats.RefusedIDs == 0 {
 		return jobs.Permanentf("no advancement data found in the file: %d rows, none of them a rank, merit badge or requirement", st.stats.Rows)
 	}
 
