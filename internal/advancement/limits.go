@@ -73,6 +73,9 @@ const MaxRequirementIDLength = 40
 // characters) is not a requirement, and an id the reference data lacks would otherwise be
 // shown to the unit's leaders as one.
 func requirementIDProblem(id string) string {
+	if id == "" {
+		return "is empty"
+	}
 	if n := utf8.RuneCountInString(id); n > MaxRequirementIDLength {
 		return fmt.Sprintf("is %d characters long; a requirement id has at most %d", n, MaxRequirementIDLength)
 	}
