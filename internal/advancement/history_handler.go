@@ -149,10 +149,16 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 	job := run.Job
 	var csvText *string
 	var stagedJSON []byte
-	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID).Scan(&csvText, &stagedJSON); err != nil {
+	var size *int64
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID, scoutbook.HistoryMaxBytes).
+		Scan(&size, &csvText, &stagedJSON); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
 	switch {
+	case size != nil && *size > scoutbook.HistoryMaxBytes:
+		// Checked in the database: the oversized text is never loaded into the worker.
+		return nil, jobs.Permanentf("the file is %.1f MB, more than the %d MB a scout history report can be; nothing was imported",
+			float64(*size)/(1<<20), scoutbook.HistoryMaxBytes>>20)
 	case csvText != nil:
 	case stagedJSON != nil:
 		return nil, jobs.Permanentf("a scout history import reads the Scoutbook history report from input_csv; staged_data is only for troop imports")
