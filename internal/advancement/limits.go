@@ -103,3 +103,38 @@ func shortValue(v string) string {
 	r := []rune(v)
 	return strconv.Quote(string(r[:max])) + "…"
 }
+
+// LimitEnv names the environment variables LimitsFromEnv reads, by Limits field.
+var LimitEnv = map[string]string{
+	"MaxRows":            "IMPORT_MAX_ROWS",
+	"MaxScouts":          "IMPORT_MAX_SCOUTS",
+	"MaxIDsPerItem":      "IMPORT_MAX_IDS_PER_ITEM",
+	"MaxIDsPerFile":      "IMPORT_MAX_IDS_PER_FILE",
+	"MaxUnknownIDs":      "IMPORT_MAX_UNKNOWN_IDS",
+	"MaxWarningsPerKind": "IMPORT_MAX_WARNINGS_PER_KIND",
+}
+
+// LimitsFromEnv reads the limits from the environment (LimitEnv); an unset variable keeps the
+// default. A value that is not a positive integer is an error naming the variable.
+func LimitsFromEnv(getenv func(string) string) (Limits, error) {
+	var l Limits
+	for _, f := range []struct {
+		field string
+		dst   *int
+	}{
+		{"MaxRows", &l.MaxRows}, {"MaxScouts", &l.MaxScouts}, {"MaxIDsPerItem", &l.MaxIDsPerItem},
+		{"MaxIDsPerFile", &l.MaxIDsPerFile}, {"MaxUnknownIDs", &l.MaxUnknownIDs}, {"MaxWarningsPerKind", &l.MaxWarningsPerKind},
+	} {
+		name := LimitEnv[f.field]
+		v := getenv(name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return Limits{}, fmt.Errorf("%s=%q: want a positive whole number", name, v)
+		}
+		*f.dst = n
+	}
+	return l.withDefaults(), nil
+}

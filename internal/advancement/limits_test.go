@@ -61,3 +61,15 @@ func TestRankRequirementsDedupeAcrossVersions(t *testing.T) {
 	}
 	require.ElementsMatch(t, []int32{3, 4, 6, 7}, got)
 }
+
+// TestLimitsFromEnv: unset variables keep the defaults; a bad value names its variable.
+func TestLimitsFromEnv(t *testing.T) {
+	env := map[string]string{"IMPORT_MAX_ROWS": "10", "IMPORT_MAX_UNKNOWN_IDS": "7"}
+	l, err := LimitsFromEnv(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	require.Equal(t, Limits{MaxRows: 10, MaxScouts: DefaultMaxScouts, MaxIDsPerItem: DefaultMaxIDsPerItem, MaxIDsPerFile: DefaultMaxIDsPerFile,
+		MaxUnknownIDs: 7, MaxWarningsPerKind: DefaultMaxWarningsPerKind}, l)
+	env["IMPORT_MAX_SCOUTS"] = "-1"
+	_, err = LimitsFromEnv(func(k string) string { return env[k] })
+	require.EqualError(t, err, `IMPORT_MAX_SCOUTS="-1": want a positive whole number`)
+}
