@@ -42,14 +42,14 @@ select v.ord,
                end
            else
                case
+                   -- By the text key of bsa_merit_badge_requirements_*_key_idx (see
+                   -- advancement_upsert_badge_requirements).
                    when exists (select 1 from public.bsa_merit_badge_requirements d
-                                where d.merit_badge_id = v.ref_id
-                                  and d.version_year = v.version_year
-                                  and d.scoutbook_requirement_number = v.requirement_id)
+                                where d.merit_badge_id::text || '/' || d.version_year::text || '/' || d.scoutbook_requirement_number
+                                    = v.ref_id::text || '/' || v.version_year::text || '/' || v.requirement_id)
                      or exists (select 1 from public.bsa_merit_badge_requirements d
-                                where d.merit_badge_id = v.ref_id
-                                  and d.version_year = v.version_year
-                                  and d.requirement_number = v.requirement_id)
+                                where d.merit_badge_id::text || '/' || d.version_year::text || '/' || d.requirement_number
+                                    = v.ref_id::text || '/' || v.version_year::text || '/' || v.requirement_id)
                        then 'known'
                    when exists (select 1 from public.unit_requirement_definitions u
                                 where u.unit_id = $2

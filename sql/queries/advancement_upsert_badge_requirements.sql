@@ -8,10 +8,13 @@
 -- must exist (advancement_ensure_badge_parents). Two inputs that land on the same row are
 -- merged (first wins), so one statement never touches a row twice.
 --
--- Every lookup is an index lookup on its full key (LATERAL ... LIMIT 1): the cost per input
+-- Every lookup is an index lookup on its full key (LATERAL ... LIMIT 1: a LIMIT keeps the
+-- planner from turning a lookup into a hash join over the whole table): the cost per input
 -- does not grow with the definitions stored for the badge version or with the progress rows
 -- stored for the scout's badge (a hash join on (badge, version) or on the progress row alone
--- took minutes with 200,000 definitions or 62,000 progress rows).
+-- took minutes with 200,000 definitions or 62,000 progress rows). A shared definition is
+-- found by its text key (badge/version/id), the expression of the indexes
+-- bsa_merit_badge_requirements_*_key_idx, so that no other index can be picked.
 --
 -- Writes a new row with status completed and the file's date; an existing row only when that
 -- moves it up (not_started -> completed, ...). Approved and awarded rows are never touched,
@@ -21,10 +24,15 @@
 -- statuses, $7 profile id of the leader who ran the import (completed_by), $8 unit id, $9 job
 -- id. Returns: resolved inputs, inserted rows, updated rows.
 with input as (
-    select v.*, p.id as progress_id
+    select v.*, p.id as progress_id,
+           v.merit_badge_id::text || '/' || v.version_year::text || '/' || v.requirement_id as definition_key
     from unnest($1::uuid[], $2::uuid[], $3::integer[], $4::text[], $5::date[], $6::text[])
          with ordinality as v(scout_id, merit_badge_id, version_year, requirement_id, completed_on, status, ord)
-    join public.scout_merit_badge_progress p on p.scout_id = v.scout_id and p.merit_badge_id = v.merit_badge_id
+    join lateral (
+        select p.id from public.scout_merit_badge_progress p
+        where p.scout_id = v.scout_id and p.merit_badge_id = v.merit_badge_id
+        limit 1
+    ) p on true
 ),
 defined as (
     select v.*,
@@ -34,16 +42,14 @@ defined as (
     from input v
     left join lateral (
         select d.id from public.bsa_merit_badge_requirements d
-        where d.merit_badge_id = v.merit_badge_id and d.version_year = v.version_year
-          and d.scoutbook_requirement_number = v.requirement_id
+        where d.merit_badge_id::text || '/' || d.version_year::text || '/' || d.scoutbook_requirement_number = v.definition_key
         order by d.is_header, d.display_order, d.id
         limit 1
     ) by_sb on true
     left join lateral (
         select d.id from public.bsa_merit_badge_requirements d
         where by_sb.id is null
-          and d.merit_badge_id = v.merit_badge_id and d.version_year = v.version_year
-          and d.requirement_number = v.requirement_id
+          and d.merit_badge_id::text || '/' || d.version_year::text || '/' || d.requirement_number = v.definition_key
         order by d.is_header, d.display_order, d.id
         limit 1
     ) by_number on true
@@ -52,6 +58,7 @@ defined as (
         where by_sb.id is null and by_number.id is null
           and o.unit_id = $8 and o.merit_badge_id = v.merit_badge_id
           and o.version_year = v.version_year and o.requirement_number = v.requirement_id
+        limit 1
     ) own on true
 ),
 merged as (
@@ -68,11 +75,13 @@ resolved as (
         select r.status from public.scout_merit_badge_requirement_progress r
         where m.kind = 'shared'
           and r.scout_merit_badge_progress_id = m.progress_id and r.requirement_id = m.definition_id
+        limit 1
     ) r on true
     left join lateral (
         select u.status from public.unit_requirement_progress u
         where m.kind = 'unit'
           and u.scout_id = m.scout_id and u.definition_id = m.definition_id
+        limit 1
     ) u on true
 ),
 -- Only rows that are new or move up are sent to the INSERTs: duplicates are not even locked.

@@ -11,8 +11,9 @@
 --      (advancement_record_unit_definitions). An id none of these has is not written.
 -- The scout's progress row for the rank must exist (advancement_ensure_rank_parents). Two
 -- inputs that land on the same row are merged (first wins), so one statement never touches a
--- row twice. Every lookup is an index lookup on its full key (LATERAL ... LIMIT 1), so the cost
--- per input does not grow with the rows already stored.
+-- row twice. Every lookup is an index lookup on its full key (LATERAL ... LIMIT 1; the LIMIT
+-- keeps the planner from turning it into a hash join over the whole table), so the cost per
+-- input does not grow with the rows already stored.
 --
 -- Writes a new row with status completed and the file's date; an existing row only when
 -- that moves it up. Approved and awarded rows are never touched, and an unchanged row is not
@@ -25,7 +26,11 @@ with input as (
     select v.*, p.id as progress_id, rk.requirement_version_year as current_version
     from unnest($1::uuid[], $2::uuid[], $3::integer[], $4::text[], $5::date[], $6::text[])
          with ordinality as v(scout_id, rank_id, version_year, requirement_id, completed_on, status, ord)
-    join public.scout_rank_progress p on p.scout_id = v.scout_id and p.rank_id = v.rank_id
+    join lateral (
+        select p.id from public.scout_rank_progress p
+        where p.scout_id = v.scout_id and p.rank_id = v.rank_id
+        limit 1
+    ) p on true
     join public.bsa_ranks rk on rk.id = v.rank_id
 ),
 resolved as (
@@ -76,6 +81,7 @@ resolved as (
         where e.kind is null and here.id is null and cur.id is null
           and o.unit_id = $8 and o.rank_id = v.rank_id
           and o.requirement_number = v.requirement_id and o.version_year = v.version_year
+        limit 1
     ) own on true
 ),
 merged as (
