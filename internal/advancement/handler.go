@@ -90,7 +90,7 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 
 	base := jobs.Progress{TotalScouts: len(st.scouts), TotalItems: st.totalItems()}
 	if opts.DryRun {
-		res, err := preview(ctx, run, st)
+		res, err := preview(ctx, run, st, h.Limits)
 		if err != nil {
 			return err
 		}
@@ -310,11 +310,11 @@ func (h TroopHandler) runStep(ctx context.Context, run *jobs.Run, st *staged, cu
 		err := run.Chunk(ctx, &next, func(ctx context.Context, tx pgx.Tx) error {
 			lim := h.Limits.withDefaults()
 			budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
-			nr, rankIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.rankDefs, false, names, budget)
+			nr, rankIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.rankDefs, false, names, budget, false)
 			if err != nil {
 				return err
 			}
-			nb, badgeIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, names, budget)
+			nb, badgeIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, names, budget, false)
 			if err != nil {
 				return err
 			}

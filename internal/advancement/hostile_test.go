@@ -253,3 +253,29 @@ func TestOversizedHistoryReportIsNotLoaded(t *testing.T) {
 	require.Equal(t, "the file is 11.0 MB, more than the 10 MB a scout history report can be; nothing was imported", j.Error)
 	require.Equal(t, []string{"0"}, f.texts(t, `select count(*)::text from scout_rank_progress`))
 }
+
+// TestDryRunShowsRefusedAndRecordedIDs: the preview says which ids would be refused or
+// recorded for the unit, and writes nothing.
+func TestDryRunShowsRefusedAndRecordedIDs(t *testing.T) {
+	f := newTroop(t)
+	e := newExport()
+	e.requirement("900000304", "Tenderfoot Rank Requirements", "28", "2024", "02/02/2024")
+	e.requirement("900000304", "Camping Merit Badge Requirements", "3a[1]", "2019", "03/02/2019")
+	e.requirement("900000304", "Camping Merit Badge Requirements", "<b>1</b>", "2019", "03/02/2019")
+	shared := f.sharedDigest(t)
+	id := f.submit(t, e.String(), map[string]any{"dryRun": true})
+	f.runWorker(t, advancement.TroopHandler{})
+	j := f.job(t, id)
+	require.Equal(t, "completed", j.Status, "error: %s", j.errorMessage())
+	byType := map[string]string{}
+	for _, w := range j.Result.Warnings {
+		byType[w.Type+" "+w.Rank+w.Badge] += w.Message
+	}
+	require.Equal(t, "Tenderfoot (version 2024): 1 requirement id(s) from the file are not requirements of this version in the reference data, "+
+		"so their rows would not be imported: 28 (line 2).", byType["requirement_refused Tenderfoot"])
+	require.Equal(t, "Camping (version 2019): 1 requirement id(s) from the file are not in the shared reference data, which has nothing for this version; "+
+		"they would be recorded for this unit only: 3a[1] (line 3).", byType["requirement_recorded_for_unit Camping"])
+	require.Contains(t, byType["requirement_refused "], `Line 4: the requirement id "<b>1</b>" does not start with a digit`)
+	require.Equal(t, shared, f.sharedDigest(t))
+	f.requireNothingImported(t, 0)
+}

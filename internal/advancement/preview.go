@@ -13,7 +13,7 @@ import (
 // preview classifies every staged item as new, update (exists at a lower status) or
 // duplicate (already there) without writing anything: the dry-run result, from which the
 // app's preview screen can be drawn.
-func preview(ctx context.Context, run *jobs.Run, st *staged) (*Result, error) {
+func preview(ctx context.Context, run *jobs.Run, st *staged, limits Limits) (*Result, error) {
 	var scoutIDs []uuid.UUID
 	for _, s := range st.scouts {
 		if s.Matched {
@@ -70,6 +70,22 @@ func preview(ctx context.Context, run *jobs.Run, st *staged) (*Result, error) {
 			}
 		}
 		rows.Close()
+	}
+
+	// What the import would do with the requirement ids the reference data lacks (record them
+	// for the unit, or refuse them), read-only.
+	lim := limits.withDefaults()
+	budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
+	for _, badges := range []bool{false, true} {
+		defs := st.rankDefs
+		if badges {
+			defs = st.badgeDefs
+		}
+		_, issues, err := recordDefinitions(ctx, run.Pool(), run.Job.UnitID, run.Job.ID, defs, badges, st.refNames, budget, true)
+		if err != nil {
+			return nil, err
+		}
+		st.issues = append(st.issues, issues...)
 	}
 
 	res := buildResult(st, counts{})

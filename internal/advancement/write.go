@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/chuckbox/importworker/internal/scoutbook"
 	sqlfiles "github.com/chuckbox/importworker/sql"
@@ -130,6 +131,12 @@ func writeRequirements(ctx context.Context, tx pgx.Tx, st *staged, items []reqIt
 	return resolved, inserted, updated, nil
 }
 
+// definitionsDB is what recordDefinitions needs: a transaction, or the pool for a dry run.
+type definitionsDB interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
 // unknownBudget is how many more requirement ids the reference data lacks a file may still
 // record for its unit (Limits.MaxUnknownIDs), shared by its ranks and badges.
 type unknownBudget struct {
@@ -145,9 +152,10 @@ type unknownBudget struct {
 //     rest are refused.
 //
 // It returns how many ids it recorded and the warnings, one per (rank or badge, version) and
-// outcome, each naming the ids and the line where each first appears.
-func recordDefinitions(ctx context.Context, tx pgx.Tx, unitID, jobID uuid.UUID, defs []definition, badges bool,
-	names map[uuid.UUID]string, budget *unknownBudget) (int, []Issue, error) {
+// outcome, each naming the ids and the line where each first appears. With dryRun nothing is
+// written and the warnings say what an import would do (the preview).
+func recordDefinitions(ctx context.Context, tx definitionsDB, unitID, jobID uuid.UUID, defs []definition, badges bool,
+	names map[uuid.UUID]string, budget *unknownBudget, dryRun bool) (int, []Issue, error) {
 	if len(defs) == 0 {
 		return 0, nil, nil
 	}
@@ -217,7 +225,7 @@ func recordDefinitions(ctx context.Context, tx pgx.Tx, unitID, jobID uuid.UUID, 
 			note(group{d.ref, d.version, recorded}, d)
 		}
 	}
-	if len(rec) > 0 {
+	if len(rec) > 0 && !dryRun {
 		m := len(rec)
 		rRefs, rVersions, rIDs, rOrders := make([][16]byte, m), make([]int32, m), make([]string, m), make([]int32, m)
 		for i, d := range rec {
@@ -229,6 +237,10 @@ func recordDefinitions(ctx context.Context, tx pgx.Tx, unitID, jobID uuid.UUID, 
 		}
 	}
 
+	were, wereNot := "were", "were not"
+	if dryRun {
+		were, wereNot = "would be", "would not be"
+	}
 	var issues []Issue
 	for _, g := range groups {
 		name, list := names[g.ref], listed[g]
@@ -238,16 +250,16 @@ func recordDefinitions(ctx context.Context, tx pgx.Tx, unitID, jobID uuid.UUID, 
 		switch g.outcome {
 		case recorded:
 			is.Code = codeRequirementUnitDefined
-			is.Message = fmt.Sprintf("%s (version %d): %d requirement id(s) from the file are not in the shared reference data, which has nothing for this version; they were recorded for this unit only: %s.",
-				name, g.version, len(list), joinLimited(list, 12))
+			is.Message = fmt.Sprintf("%s (version %d): %d requirement id(s) from the file are not in the shared reference data, which has nothing for this version; they %s recorded for this unit only: %s.",
+				name, g.version, len(list), were, joinLimited(list, 12))
 		case notInVersion:
 			is.Code = codeRequirementRefused
-			is.Message = fmt.Sprintf("%s (version %d): %d requirement id(s) from the file are not requirements of this version in the reference data, so their rows were not imported: %s.",
-				name, g.version, len(list), joinLimited(list, 12))
+			is.Message = fmt.Sprintf("%s (version %d): %d requirement id(s) from the file are not requirements of this version in the reference data, so their rows %s imported: %s.",
+				name, g.version, len(list), wereNot, joinLimited(list, 12))
 		case overTheBudget:
 			is.Code = codeRequirementRefused
-			is.Message = fmt.Sprintf("%s (version %d): %d requirement id(s) the reference data lacks were not imported: the file names more than %d such ids, the most one import records: %s.",
-				name, g.version, len(list), budget.limit, joinLimited(list, 12))
+			is.Message = fmt.Sprintf("%s (version %d): %d requirement id(s) the reference data lacks %s imported: the file names more than %d such ids, the most one import records: %s.",
+				name, g.version, len(list), wereNot, budget.limit, joinLimited(list, 12))
 		}
 		is.Fingerprint = is.Code + "|" + is.Fingerprint
 		if badges {
