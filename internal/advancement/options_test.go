@@ -47,7 +47,23 @@ func TestDryRunPreviewsAndWritesNothing(t *testing.T) {
 	require.Zero(t, r.RanksImported+r.BadgesImported+r.RankRequirementsImported+r.BadgeRequirementsImported)
 	require.Zero(t, r.RequirementDefinitionsRegistered)
 	require.Equal(t, 2, r.DuplicatesSkipped)
-	require.Equal(t, 4, r.WarningCount, "the file's warnings (inactive scout, unknown and historical badge, version mismatch) are previewed")
+	// The file's warnings (inactive scout, unknown and historical badge, version mismatch) are
+	// previewed, and so is what would happen to the ids the reference data lacks: 7 badge
+	// versions whose ids would be recorded for the unit, Tenderfoot 12 refused.
+	require.Equal(t, 12, r.WarningCount)
+	var refused, recorded int
+	for _, w := range r.Warnings {
+		switch w.Type {
+		case "requirement_refused":
+			refused++
+			require.Contains(t, w.Message, "would not be imported: 12 (line 7)")
+		case "requirement_recorded_for_unit":
+			recorded++
+			require.Contains(t, w.Message, "would be recorded for this unit only")
+		}
+	}
+	require.Equal(t, 1, refused)
+	require.Equal(t, 7, recorded)
 	require.NotNil(t, r.Preview)
 	require.Equal(t, advancement.PreviewSummary{
 		TotalScouts: 3, MatchedScouts: 2, UnmatchedScouts: 1,
