@@ -54,10 +54,10 @@ func missingDefinitions(ctx context.Context, q queryer, unitID uuid.UUID, list [
 // dropUnknownRankRequirements removes the rank requirements whose id the rank's current
 // version does not define, with one requirement_not_found warning per rank.
 //
-// Unlike merit badge ids (registered as new definitions, as the troop import does), rank ids
-// are not registered: the seven ranks' requirements are fully known, and the report prints no
-// rank version, so an id missing from the current version almost always belongs to an older
-// version. Registering it under the current version would corrupt the reference data.
+// Unlike merit badge ids (recorded for the unit when the reference data has nothing for
+// their version, as the troop import does), rank ids are not recorded: the seven ranks'
+// requirements are fully known, and the report prints no rank version, so an id missing from
+// the current version almost always belongs to an older version.
 func dropUnknownRankRequirements(ctx context.Context, q queryer, unitID uuid.UUID, h *historyStaged) error {
 	st := h.st
 	list := make([]historyDefinitionQuery, len(st.rankReqs))
