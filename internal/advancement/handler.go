@@ -42,6 +42,8 @@ type TroopHandler struct {
 	// MaxProblemRows is how many rows with a problem a file may have before it is refused as
 	// the wrong file, with nothing imported (default DefaultMaxProblemRows).
 	MaxProblemRows int
+	// Limits bound the rows, scouts and requirement ids of one file (zero: the defaults).
+	Limits Limits
 }
 
 // The write steps, in order. The name is also current_phase.
@@ -93,7 +95,7 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 			st.stats.InvalidRows, firstMessages(st.rows.first), moreNote(st.rows.skipped, len(st.rows.first), st.rows.flush == nil))
 	}
 	if st.totalItems() == 0 && len(st.scouts) > 0 && !opts.DryRun && st.stats.UnknownItems == 0 && st.stats.NotAwarded == 0 &&
-		st.stats.IncompleteRequired == 0 {
+		st.stats.IncompleteRequired == 0 && st.stats.RefusedIDs == 0 {
 		return jobs.Permanentf("no advancement data found in the file: %d rows, none of them a rank, merit badge or requirement", st.stats.Rows)
 	}
 
@@ -101,7 +103,7 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	if opts.DryRun {
 		// A dry run stores no issues: the rows' problems were kept in memory for the preview.
 		st.issues = append(st.rows.kept, st.issues...)
-		res, err := preview(ctx, run, st)
+		res, err := preview(ctx, run, st, h.Limits)
 		if err != nil {
 			return err
 		}
@@ -179,10 +181,10 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		if openErr != nil {
 			return nil, openErr
 		}
-		st, err = stageTroopCSV(in, ref, selected, rows)
+		st, err = stageTroopCSV(in, ref, selected, rows, h.Limits)
 		in.Close()
 	case stagedJSON != nil:
-		st, err = stageStagedJSON(stagedJSON, ref, selected, rows)
+		st, err = stageStagedJSON(stagedJSON, ref, selected, rows, h.Limits)
 	default:
 		return nil, jobs.Permanentf("the job has no input: its file was purged after the retention period; upload the export again")
 	}
@@ -199,6 +201,8 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 			"The first: %s%s", rows.budget, firstMessages(rows.first), stored)
 	case errors.Is(err, errHeaderOnly):
 		return nil, jobs.Permanent(errHeaderOnly)
+	case errors.Is(err, errFileLimit):
+		return nil, jobs.Permanentf("%s", strings.TrimPrefix(err.Error(), errFileLimit.Error()+": "))
 	case errors.Is(err, errNoData):
 		return nil, jobs.Permanentf("no scouts found in the file: is it Scoutbook's Troop Advancement export?")
 	case err != nil:
@@ -343,11 +347,13 @@ func (h TroopHandler) runStep(ctx context.Context, run *jobs.Run, st *staged, cu
 		next := cursor{Step: cur.Step + 1, Counts: cur.Counts}
 		names := st.refNames
 		err := run.Chunk(ctx, &next, func(ctx context.Context, tx pgx.Tx) error {
-			nr, rankIssues, err := registerDefinitions(ctx, tx, st.rankDefs, false, names)
+			lim := h.Limits.withDefaults()
+			budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
+			nr, rankIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.rankDefs, false, names, budget, false)
 			if err != nil {
 				return err
 			}
-			nb, badgeIssues, err := registerDefinitions(ctx, tx, st.badgeDefs, true, names)
+			nb, badgeIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, names, budget, false)
 			if err != nil {
 				return err
 			}
@@ -397,7 +403,7 @@ func (h TroopHandler) runStep(ctx context.Context, run *jobs.Run, st *staged, cu
 				}
 				items := list[cur.Offset:end]
 				var res, ins, upd int
-				res, ins, upd, err = writeRequirements(ctx, tx, st, items, badges, job.CreatedBy)
+				res, ins, upd, err = writeRequirements(ctx, tx, st, items, badges, job.CreatedBy, job.UnitID, job.ID)
 				if badges {
 					next.Counts.BadgeReqsInserted += ins
 					next.Counts.BadgeReqsUpdated += upd
@@ -455,7 +461,7 @@ func buildResult(st *staged, c counts) *Result {
 		BadgeRequirementsImported:        c.BadgeReqsInserted + c.BadgeReqsUpdated,
 		DuplicatesSkipped:                c.Duplicates,
 		ItemsUpdated:                     c.RanksUpdated + c.BadgesUpdated + c.RankReqsUpdated + c.BadgeReqsUpdated,
-		UnknownItems:                     st.stats.UnknownItems,
+		UnknownItems:                     st.stats.UnknownItems + c.Unresolved,
 		RequirementDefinitionsRegistered: c.DefinitionsRegistered,
 		ScoutsInFile:                     len(st.scouts),
 		SkippedRows:                      st.stats.InvalidRows,

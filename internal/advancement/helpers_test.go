@@ -220,9 +220,10 @@ func (f *troopFixture) seedRoster(t testing.TB, roster []scoutgen.Scout) {
 
 // The tables an import may write, in dependency order.
 var progressTables = []string{"scout_rank_progress", "scout_rank_requirement_progress",
-	"scout_merit_badge_progress", "scout_merit_badge_requirement_progress"}
+	"scout_merit_badge_progress", "scout_merit_badge_requirement_progress", "unit_requirement_progress"}
 
-var writtenTables = append([]string{"scouts", "bsa_rank_requirements", "bsa_merit_badge_requirements"}, progressTables...)
+var writtenTables = append([]string{"scouts", "bsa_rank_requirements", "bsa_merit_badge_requirements", "unit_requirement_definitions"},
+	progressTables...)
 
 // rawSnapshot dumps every table an import may write, every column including updated_at, plus
 // each row's xmin: two equal snapshots mean not a single row was inserted, deleted or
@@ -270,6 +271,13 @@ func (f *troopFixture) naturalDump(t testing.TB) map[string][]string {
 			join scout_rank_progress p on p.id = q.scout_rank_progress_id
 			join scouts s on s.id = p.scout_id join bsa_ranks r on r.id = p.rank_id
 			join bsa_rank_requirements d on d.id = q.requirement_id
+			where s.unit_id = $2
+			union all
+			select concat_ws(' | ', s.bsa_member_id, r.code, d.version_year::text,
+				d.requirement_number, 'unit', q.status::text, `+sqlDay("q.completed_at")+`, `+by("q.completed_by")+`, coalesce(q.notes, '-'))
+			from unit_requirement_progress q
+			join unit_requirement_definitions d on d.id = q.definition_id
+			join scouts s on s.id = q.scout_id join bsa_ranks r on r.id = d.rank_id
 			where s.unit_id = $2`, leader, f.unit),
 		"scout_merit_badge_progress": f.strings(t, `select concat_ws(' | ', s.bsa_member_id, b.code, p.status::text,
 				'v'||coalesce(p.requirement_version_year::text, '-'),
@@ -283,21 +291,38 @@ func (f *troopFixture) naturalDump(t testing.TB) map[string][]string {
 			join scout_merit_badge_progress p on p.id = q.scout_merit_badge_progress_id
 			join scouts s on s.id = p.scout_id join bsa_merit_badges b on b.id = p.merit_badge_id
 			join bsa_merit_badge_requirements d on d.id = q.requirement_id
+			where s.unit_id = $2
+			union all
+			select concat_ws(' | ', s.bsa_member_id, b.code, d.version_year::text,
+				d.requirement_number, d.requirement_number, 'unit', q.status::text,
+				`+sqlDay("q.completed_at")+`, `+by("q.completed_by")+`, coalesce(q.notes, '-'))
+			from unit_requirement_progress q
+			join unit_requirement_definitions d on d.id = q.definition_id
+			join scouts s on s.id = q.scout_id join bsa_merit_badges b on b.id = d.merit_badge_id
 			where s.unit_id = $2`, leader, f.unit),
 		"registered definitions": f.registeredDefinitions(t),
 	}
 }
 
-// registeredDefinitions lists the requirement definitions the imports registered.
+// registeredDefinitions lists the requirement definitions the imports recorded: the unit's own
+// (unit_requirement_definitions, "unit ..."), and any shared definition an import would have
+// added to bsa_* ("shared ...", which must never happen).
 func (f *troopFixture) registeredDefinitions(t testing.TB) []string {
 	t.Helper()
-	return f.strings(t, `select concat_ws(' | ', 'rank', r.code, d.version_year::text, d.requirement_number, '-',
+	return f.strings(t, `select concat_ws(' | ', 'shared rank', r.code, d.version_year::text, d.requirement_number, '-',
 			d.display_order::text, d.description)
 		from bsa_rank_requirements d join bsa_ranks r on r.id = d.rank_id where d.source = 'import'
 		union all
-		select concat_ws(' | ', 'badge', b.code, d.version_year::text, d.requirement_number, coalesce(d.scoutbook_requirement_number, '-'),
+		select concat_ws(' | ', 'shared badge', b.code, d.version_year::text, d.requirement_number, coalesce(d.scoutbook_requirement_number, '-'),
 			d.display_order::text, d.description)
-		from bsa_merit_badge_requirements d join bsa_merit_badges b on b.id = d.merit_badge_id where d.source = 'import'`)
+		from bsa_merit_badge_requirements d join bsa_merit_badges b on b.id = d.merit_badge_id where d.source = 'import'
+		union all
+		select concat_ws(' | ', 'unit ' || case when d.rank_id is not null then 'rank' else 'badge' end,
+			coalesce(r.code, b.code), d.version_year::text, d.requirement_number, d.display_order::text,
+			case when d.unit_id = $1 then 'this unit' else 'unit ' || d.unit_id::text end,
+			case when d.recorded_by_job_id is null then 'no job' else 'job' end)
+		from unit_requirement_definitions d
+		left join bsa_ranks r on r.id = d.rank_id left join bsa_merit_badges b on b.id = d.merit_badge_id`, f.unit)
 }
 
 // issueRow is one row of import_job_issues.

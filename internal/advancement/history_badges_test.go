@@ -120,7 +120,7 @@ func TestHistoryGeneratedReportsImportCompletely(t *testing.T) {
 				if p.Version != 0 {
 					v = fmt.Sprint(p.Version)
 					for _, id := range p.CompletedRequirementIDs {
-						wantBadgeReqs = append(wantBadgeReqs, fmt.Sprintf("%s | %d | %s | import | completed | -", p.Code, p.Version, id))
+						wantBadgeReqs = append(wantBadgeReqs, fmt.Sprintf("%s | %d | %s | unit | completed | -", p.Code, p.Version, id))
 					}
 				} else {
 					unversioned += len(p.CompletedRequirementIDs)
@@ -151,10 +151,11 @@ func TestHistoryGeneratedReportsImportCompletely(t *testing.T) {
 			slices.Sort(wantActivities)
 			require.Equal(t, histNonNil(wantActivities), rows["activities"])
 
-			// Only the expected warnings: registered badge definitions and badges without a version.
+			// Only the expected warnings: badge ids recorded for the unit and badges without a
+			// version.
 			for _, w := range j.Result.Warnings {
-				require.Contains(t, []string{"requirement_not_found", "version_unknown"}, w.Type, "%+v", w)
-				if w.Type == "requirement_not_found" {
+				require.Contains(t, []string{"requirement_recorded_for_unit", "version_unknown"}, w.Type, "%+v", w)
+				if w.Type == "requirement_recorded_for_unit" {
 					require.NotEmpty(t, w.Badge, "no rank requirement is unknown: %+v", w)
 				}
 			}

@@ -19,8 +19,9 @@ type historyDefinitionQuery struct {
 }
 
 // missingDefinitions returns, for each query, whether the reference data lacks a definition
-// for it (exact id within (rank or badge, version), as the write statements match).
-func missingDefinitions(ctx context.Context, q queryer, list []historyDefinitionQuery) ([]bool, error) {
+// for it (exact id within (rank or badge, version), as the write statements match); a merit
+// badge id the unit has recorded for itself counts as defined.
+func missingDefinitions(ctx context.Context, q queryer, unitID uuid.UUID, list []historyDefinitionQuery) ([]bool, error) {
 	missing := make([]bool, len(list))
 	if len(list) == 0 {
 		return missing, nil
@@ -30,7 +31,7 @@ func missingDefinitions(ctx context.Context, q queryer, list []historyDefinition
 	for i, d := range list {
 		kinds[i], refs[i], versions[i], ids[i] = d.kind, d.ref, d.version, d.reqID
 	}
-	rows, err := q.Query(ctx, sqlfiles.Query("history_missing_definitions"), kinds, refs, versions, ids)
+	rows, err := q.Query(ctx, sqlfiles.Query("history_missing_definitions"), kinds, refs, versions, ids, unitID)
 	if err != nil {
 		return nil, fmt.Errorf("look up requirement definitions: %w", err)
 	}
@@ -53,17 +54,17 @@ func missingDefinitions(ctx context.Context, q queryer, list []historyDefinition
 // dropUnknownRankRequirements removes the rank requirements whose id the rank's current
 // version does not define, with one requirement_not_found warning per rank.
 //
-// Unlike merit badge ids (registered as new definitions, as the troop import does), rank ids
-// are not registered: the seven ranks' requirements are fully known, and the report prints no
-// rank version, so an id missing from the current version almost always belongs to an older
-// version. Registering it under the current version would corrupt the reference data.
-func dropUnknownRankRequirements(ctx context.Context, q queryer, h *historyStaged) error {
+// Unlike merit badge ids (recorded for the unit when the reference data has nothing for
+// their version, as the troop import does), rank ids are not recorded: the seven ranks'
+// requirements are fully known, and the report prints no rank version, so an id missing from
+// the current version almost always belongs to an older version.
+func dropUnknownRankRequirements(ctx context.Context, q queryer, unitID uuid.UUID, h *historyStaged) error {
 	st := h.st
 	list := make([]historyDefinitionQuery, len(st.rankReqs))
 	for i, it := range st.rankReqs {
 		list[i] = historyDefinitionQuery{kind: "rank", ref: it.ref, version: it.version, reqID: it.reqID}
 	}
-	missing, err := missingDefinitions(ctx, q, list)
+	missing, err := missingDefinitions(ctx, q, unitID, list)
 	if err != nil {
 		return err
 	}

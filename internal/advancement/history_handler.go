@@ -92,7 +92,7 @@ func (h HistoryHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	stagingMillis := time.Since(started).Milliseconds()
 
 	if opts.DryRun {
-		res, err := historyPreview(ctx, run.Pool(), hs)
+		res, err := historyPreview(ctx, run.Pool(), job.UnitID, hs)
 		if err != nil {
 			return err
 		}
@@ -149,10 +149,16 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 	job := run.Job
 	var csvText *string
 	var stagedJSON []byte
-	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID).Scan(&csvText, &stagedJSON); err != nil {
+	var size *int64
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID, scoutbook.HistoryMaxBytes).
+		Scan(&size, &csvText, &stagedJSON); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
 	switch {
+	case size != nil && *size > scoutbook.HistoryMaxBytes:
+		// Checked in the database: the oversized text is never loaded into the worker.
+		return nil, jobs.Permanentf("the file is %.1f MB, more than the %d MB a scout history report can be; nothing was imported",
+			float64(*size)/(1<<20), scoutbook.HistoryMaxBytes>>20)
 	case csvText != nil:
 	case stagedJSON != nil:
 		return nil, jobs.Permanentf("a scout history import reads the Scoutbook history report from input_csv; staged_data is only for troop imports")
@@ -180,7 +186,7 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 		return nil, err
 	}
 	hs := stageHistory(rep, ref, positions, target, job.CreatedAt.UTC())
-	if err := dropUnknownRankRequirements(ctx, run.Pool(), hs); err != nil {
+	if err := dropUnknownRankRequirements(ctx, run.Pool(), job.UnitID, hs); err != nil {
 		return nil, err
 	}
 	hs.fillRequirementStarts()
@@ -197,7 +203,9 @@ func (h HistoryHandler) runStep(ctx context.Context, tx pgx.Tx, run *jobs.Run, h
 		if err := insertIssues(ctx, tx, job.ID, job.UnitID, st.issues); err != nil {
 			return err
 		}
-		n, issues, err := registerDefinitions(ctx, tx, st.badgeDefs, true, st.refNames)
+		lim := Limits{}.withDefaults()
+		budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
+		n, issues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, st.refNames, budget, false)
 		if err != nil {
 			return err
 		}
@@ -244,7 +252,7 @@ func (h HistoryHandler) runStep(ctx context.Context, tx pgx.Tx, run *jobs.Run, h
 			}
 			before = existing
 		}
-		res, ins, upd, err := writeRequirements(ctx, tx, st, items, badges, job.CreatedBy)
+		res, ins, upd, err := writeRequirements(ctx, tx, st, items, badges, job.CreatedBy, job.UnitID, job.ID)
 		if err != nil {
 			return err
 		}

@@ -152,7 +152,13 @@ func (f *histFixture) rows(t testing.TB, scout uuid.UUID) map[string][]string {
 			join scout_merit_badge_progress p on p.id = q.scout_merit_badge_progress_id
 			join bsa_merit_badges b on b.id = p.merit_badge_id
 			join bsa_merit_badge_requirements d on d.id = q.requirement_id
-			where p.scout_id = $1`, scout),
+			where p.scout_id = $1
+			union all
+			select concat_ws(' | ', b.code, d.version_year::text, d.requirement_number, 'unit', q.status::text, `+histDay("q.completed_at")+`)
+			from unit_requirement_progress q
+			join unit_requirement_definitions d on d.id = q.definition_id
+			join bsa_merit_badges b on b.id = d.merit_badge_id
+			where q.scout_id = $1`, scout),
 		"leadership": f.texts(t, `select concat_ws(' | ', p.code, h.position_name, h.start_date::text, coalesce(h.end_date::text, '-'))
 			from scout_leadership_history h join bsa_leadership_positions p on p.id = h.position_id where h.scout_id = $1`, scout),
 		"activities": f.texts(t, `select concat_ws(' | ', e.activity_type, e.quantity::text, e.activity_date::text, e.source, e.source_key)
@@ -163,7 +169,7 @@ func (f *histFixture) rows(t testing.TB, scout uuid.UUID) map[string][]string {
 // histTables are the tables a history import may write.
 var histTables = []string{"scout_rank_progress", "scout_rank_requirement_progress", "scout_merit_badge_progress",
 	"scout_merit_badge_requirement_progress", "scout_leadership_history", "scout_activity_entries",
-	"bsa_rank_requirements", "bsa_merit_badge_requirements", "scouts"}
+	"bsa_rank_requirements", "bsa_merit_badge_requirements", "unit_requirement_definitions", "unit_requirement_progress", "scouts"}
 
 // snapshot dumps every row of the tables a history import may write, every column (ids,
 // created_at, updated_at) plus the row's xmin: equal snapshots mean no row was inserted,

@@ -50,10 +50,10 @@ var histCraftedRows = map[string][]string{
 	},
 	// Partial badges have no per-requirement dates: completed_at stays NULL.
 	"badge requirements": {
-		"cooking | 2025 | 1a | import | completed | -",
-		"cooking | 2025 | 1b | import | completed | -",
-		"cooking | 2025 | 6A(a)(1) | import | completed | -",
-		"cooking | 2025 | 6A(a)(2) | import | completed | -",
+		"cooking | 2025 | 1a | unit | completed | -",
+		"cooking | 2025 | 1b | unit | completed | -",
+		"cooking | 2025 | 6A(a)(1) | unit | completed | -",
+		"cooking | 2025 | 6A(a)(2) | unit | completed | -",
 		"swimming | 2024 | 1 | reference | completed | -",
 		"swimming | 2024 | 2 | reference | completed | -",
 	},
@@ -98,7 +98,7 @@ func TestHistoryCraftedReportWritesExactRows(t *testing.T) {
 	require.Equal(t, j.TotalItems, j.ProcessedItems)
 	require.Equal(t, 1, j.ProcessedScouts)
 
-	require.Equal(t, []string{"leadership_without_start_date", "requirement_not_found", "requirement_not_found",
+	require.Equal(t, []string{"leadership_without_start_date", "requirement_not_found", "requirement_recorded_for_unit",
 		"unknown_leadership_position", "unknown_merit_badge", "version_fallback"}, histWarningTypes(r))
 	fallback := histWarning(t, r, "version_fallback")
 	require.Equal(t, "Swimming", fallback.Badge)
@@ -113,7 +113,7 @@ func TestHistoryCraftedReportWritesExactRows(t *testing.T) {
 		if w.Type == "requirement_not_found" && w.Rank != "" {
 			rankMiss = w.Message
 		}
-		if w.Type == "requirement_not_found" && w.Badge != "" {
+		if w.Type == "requirement_recorded_for_unit" && w.Badge != "" {
 			badgeMiss = w.Message
 		}
 	}
@@ -127,8 +127,10 @@ func TestHistoryCraftedReportWritesExactRows(t *testing.T) {
 	require.Len(t, r.Notes, 2)
 	require.Contains(t, r.Notes[0].Message, "Order of the Arrow")
 	require.Contains(t, r.Notes[1].Message, "Training")
-	// No rank requirement definition is registered from a history report.
+	// Nothing is added to the shared reference data; the badge ids are the unit's own.
 	require.Zero(t, f.count(t, `select count(*) from bsa_rank_requirements where source = 'import'`))
+	require.Zero(t, f.count(t, `select count(*) from bsa_merit_badge_requirements where source = 'import'`))
+	require.Equal(t, 4, f.count(t, `select count(*) from unit_requirement_definitions where unit_id = $1 and merit_badge_id is not null`, f.unit))
 }
 
 func TestHistoryReimportWritesNothing(t *testing.T) {

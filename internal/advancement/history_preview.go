@@ -23,7 +23,7 @@ type historyReqKey struct {
 // historyPreview classifies every item of a staged report as new, update (exists at a lower
 // status or with other values) or duplicate (already recorded) without writing anything: the
 // dry-run result.
-func historyPreview(ctx context.Context, q queryer, hs *historyStaged) (*HistoryResult, error) {
+func historyPreview(ctx context.Context, q queryer, unitID uuid.UUID, hs *historyStaged) (*HistoryResult, error) {
 	st := hs.st
 	scoutID := hs.target.ID
 	ranks, err := existingProgress(ctx, q, scoutID, false)
@@ -42,7 +42,7 @@ func historyPreview(ctx context.Context, q queryer, hs *historyStaged) (*History
 	for i, d := range st.badgeDefs {
 		defs[i] = historyDefinitionQuery{kind: "badge", ref: d.ref, version: d.version, reqID: d.reqID}
 	}
-	missing, err := missingDefinitions(ctx, q, defs)
+	missing, err := missingDefinitions(ctx, q, unitID, defs)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ type HistoryResult struct {
 	// requirement ids without a definition, positions without a start date...).
 	UnknownItems int `json:"unknownItems"`
 	// RequirementDefinitionsRegistered: merit badge requirement ids of the report that the
-	// reference data lacked and that were registered as definitions.
+	// reference data lacked and that were recorded for the unit (unit_requirement_definitions).
 	RequirementDefinitionsRegistered int  `json:"requirementDefinitionsRegistered"`
 	WarningCount                     int  `json:"warningCount"`
 	WarningsTruncated                bool `json:"warningsTruncated"`

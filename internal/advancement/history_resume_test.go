@@ -59,7 +59,7 @@ func TestHistoryResumesFromCheckpoint(t *testing.T) {
 	require.Equal(t, 3, r.ActivitiesImported)
 	require.Equal(t, 4, r.RequirementDefinitionsRegistered, "counted by the first attempt, kept in the checkpoint")
 	// The registration warning was recorded by the first attempt only.
-	require.Equal(t, []string{"leadership_without_start_date", "requirement_not_found", "requirement_not_found",
+	require.Equal(t, []string{"leadership_without_start_date", "requirement_not_found", "requirement_recorded_for_unit",
 		"unknown_leadership_position", "unknown_merit_badge", "version_fallback"}, histWarningTypes(r))
 	require.Equal(t, j.TotalItems, j.ProcessedItems)
 }

@@ -287,12 +287,22 @@ func (s *historyStager) partialBadge(p scoutbook.HistoryPartialBadge) {
 		line = int32(p.Line)
 	}
 	for _, id := range p.CompletedRequirementIDs {
+		// The same shape check as the troop import: an id that cannot be a requirement id is
+		// not imported (and never recorded for the unit).
+		if problem := requirementIDProblem(id); problem != "" {
+			st.stats.RefusedIDs++
+			s.warn(Issue{Severity: "warning", Code: codeRequirementRefused, Line: int(line), Item: badge.Name, Version: fmt.Sprint(version),
+				Message:     fmt.Sprintf("Line %d: %s: the requirement id %s %s; it was not imported.", line, badge.Name, shortValue(id), problem),
+				Details:     map[string]any{"value": shortValue(id)},
+				Fingerprint: fmt.Sprintf("%s|%s|%d|%s", codeRequirementRefused, badge.Code, version, shortValue(id))})
+			continue
+		}
 		dk := reqKey{scout: -1, ref: badge.ID, version: version, reqID: id}
 		if !s.seenDef[dk] {
 			s.seenDef[dk] = true
 			rv := scoutRef{scout: version, ref: badge.ID}
 			s.defCount[rv]++
-			st.badgeDefs = append(st.badgeDefs, definition{ref: badge.ID, version: version, reqID: id, order: s.defCount[rv]})
+			st.badgeDefs = append(st.badgeDefs, definition{ref: badge.ID, version: version, reqID: id, order: s.defCount[rv], line: line})
 		}
 		k := reqKey{scout: 0, ref: badge.ID, version: version, reqID: id}
 		if s.seenReq[k] {

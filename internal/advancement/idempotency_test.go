@@ -24,6 +24,7 @@ func TestReimportChangesNothing(t *testing.T) {
 		require.Equal(t, []string{
 			"warning | historical_badge_mapped | 33 | 900000103 | World Brotherhood | ",
 			"warning | inactive_scout | 20 | 900000102 |  | ",
+			"warning | requirement_refused | 0 |  | Tenderfoot | 2024",
 			"warning | unknown_merit_badge | 27 | 900000102 | Underwater Basket Weaving | 2020",
 			"warning | version_mismatch | 16 | 900000101 | Cooking | 2019",
 		}, issues)
@@ -82,7 +83,9 @@ func (f *troopFixture) importTwice(t *testing.T, csv string) (first, second jobR
 
 	r := second.Result
 	require.Equal(t, first.TotalItems, second.TotalItems, "the same file stages the same items")
-	require.Equal(t, second.TotalItems, r.DuplicatesSkipped, "every item is a duplicate")
+	unresolved := r.UnknownItems - r.Rows.UnknownItems // items whose requirement id was refused
+	require.Equal(t, first.Result.UnknownItems, r.UnknownItems)
+	require.Equal(t, second.TotalItems-unresolved, r.DuplicatesSkipped, "every item is a duplicate")
 	require.Zero(t, r.ScoutsCreated)
 	require.Zero(t, r.RanksImported)
 	require.Zero(t, r.BadgesImported)

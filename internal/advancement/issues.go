@@ -38,6 +38,11 @@ const (
 	codeDuplicateScouts     = "duplicate_scout_records"
 	codeVersionMismatch     = "version_mismatch"
 	codeNoVersion           = "version_unknown"
+	// A requirement row skipped because its id was refused (shape, length, too many ids, or
+	// not a requirement of a version the reference data defines).
+	codeRequirementRefused = "requirement_refused"
+	// Requirement ids the reference data lacks, recorded for the importing unit only.
+	codeRequirementUnitDefined = "requirement_recorded_for_unit"
 )
 
 // ImportWarning is the app's warning shape in import_jobs.result.warnings (camelCase JSON).

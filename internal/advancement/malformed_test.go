@@ -115,8 +115,8 @@ func TestRowProblemsAreSkippedAndReported(t *testing.T) {
 			// Both dates unreadable, approved 1: done, without a date.
 			name: "dates not dates, approved", line: 14, old: `0,07/10/2025,1,07/10/2025,`, new: `0,07/45/2025,1,7/10/25,`,
 			want: craftedWithout("scout_merit_badge_requirement_progress", nil, [2]string{
-				"900000101 | camping | 2024 | 3a[1] | 3a[1] | import | completed | 2025-07-10T00:00:00Z | leader | Imported from Scoutbook",
-				"900000101 | camping | 2024 | 3a[1] | 3a[1] | import | completed | - | leader | Imported from Scoutbook"}),
+				"900000101 | camping | 2024 | 3a[1] | 3a[1] | unit | completed | 2025-07-10T00:00:00Z | leader | Imported from Scoutbook",
+				"900000101 | camping | 2024 | 3a[1] | 3a[1] | unit | completed | - | leader | Imported from Scoutbook"}),
 			issues: []string{"warning | invalid_value | 14 | 900000101 | datecompleted | ",
 				"warning | invalid_value | 14 | 900000101 | markedcompleteddate | "},
 			message: `Line 14, field "datecompleted": "07/45/2025" is not a real calendar date`,
@@ -127,7 +127,7 @@ func TestRowProblemsAreSkippedAndReported(t *testing.T) {
 			name: "date not a date, not approved", line: 31, old: `0,07/15/2025,1,07/15/2025,`, new: `0,07/15/20x5,0,/  /,`,
 			want: func() map[string][]string {
 				w := craftedWithout("scout_merit_badge_requirement_progress", []string{
-					"900000103 | multisport | 2025 | 4a1 Triathlon Option | 4a1 Triathlon Option | import | completed | 2025-07-15T00:00:00Z | leader | Imported from Scoutbook"})
+					"900000103 | multisport | 2025 | 4a1 Triathlon Option | 4a1 Triathlon Option | unit | completed | 2025-07-15T00:00:00Z | leader | Imported from Scoutbook"})
 				w["scout_merit_badge_progress"] = slices.DeleteFunc(slices.Clone(w["scout_merit_badge_progress"]), func(r string) bool {
 					return strings.HasPrefix(r, "900000103 | multisport |")
 				})

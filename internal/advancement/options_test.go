@@ -47,7 +47,23 @@ func TestDryRunPreviewsAndWritesNothing(t *testing.T) {
 	require.Zero(t, r.RanksImported+r.BadgesImported+r.RankRequirementsImported+r.BadgeRequirementsImported)
 	require.Zero(t, r.RequirementDefinitionsRegistered)
 	require.Equal(t, 2, r.DuplicatesSkipped)
-	require.Equal(t, 4, r.WarningCount, "the file's warnings (inactive scout, unknown and historical badge, version mismatch) are previewed")
+	// The file's warnings (inactive scout, unknown and historical badge, version mismatch) are
+	// previewed, and so is what would happen to the ids the reference data lacks: 7 badge
+	// versions whose ids would be recorded for the unit, Tenderfoot 12 refused.
+	require.Equal(t, 12, r.WarningCount)
+	var refused, recorded int
+	for _, w := range r.Warnings {
+		switch w.Type {
+		case "requirement_refused":
+			refused++
+			require.Contains(t, w.Message, "would not be imported: 12 (line 7)")
+		case "requirement_recorded_for_unit":
+			recorded++
+			require.Contains(t, w.Message, "would be recorded for this unit only")
+		}
+	}
+	require.Equal(t, 1, refused)
+	require.Equal(t, 7, recorded)
 	require.NotNil(t, r.Preview)
 	require.Equal(t, advancement.PreviewSummary{
 		TotalScouts: 3, MatchedScouts: 2, UnmatchedScouts: 1,
@@ -136,7 +152,7 @@ func TestStagedDataImportsOnlySelectedScouts(t *testing.T) {
 		"900000103 | fish_wildlife_management | awarded | v2025 | started 2025-06-30T00:00:00Z | completed - | awarded 2025-06-30T00:00:00Z",
 	}), got["scout_merit_badge_progress"])
 	require.Equal(t, []string{
-		"900000101 | environmental_science | 2023 | 3a[1] | 3a[1] | import | completed | 2025-02-11T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | environmental_science | 2023 | 3a[1] | 3a[1] | unit | completed | 2025-02-11T00:00:00Z | leader | Imported from Scoutbook",
 	}, got["scout_merit_badge_requirement_progress"])
 
 	r := j.Result
@@ -182,7 +198,7 @@ func TestUnmatchedScoutsSkippedWhenCreationIsOff(t *testing.T) {
 	require.Equal(t, 2, r.ScoutsMatched)
 	require.Equal(t, 4, r.RanksImported)
 	require.Equal(t, 3, r.BadgesImported)
-	require.Equal(t, 6, r.RankRequirementsImported)
+	require.Equal(t, 5, r.RankRequirementsImported) // Tenderfoot 12 (line 7) is refused
 	require.Equal(t, 6, r.BadgeRequirementsImported)
 	require.Equal(t, 19, j.TotalItems, "Riley's 5 items are not counted")
 	require.Equal(t, 19, j.ProcessedItems)

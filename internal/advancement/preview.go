@@ -13,7 +13,7 @@ import (
 // preview classifies every staged item as new, update (exists at a lower status) or
 // duplicate (already there) without writing anything: the dry-run result, from which the
 // app's preview screen can be drawn.
-func preview(ctx context.Context, run *jobs.Run, st *staged) (*Result, error) {
+func preview(ctx context.Context, run *jobs.Run, st *staged, limits Limits) (*Result, error) {
 	var scoutIDs []uuid.UUID
 	for _, s := range st.scouts {
 		if s.Matched {
@@ -59,14 +59,33 @@ func preview(ctx context.Context, run *jobs.Run, st *staged) (*Result, error) {
 				rows.Close()
 				return nil, fmt.Errorf("load existing requirement progress: %w", err)
 			}
-			k.id = sbID
-			reqs[k] = status
-			k.id = number
-			if _, ok := reqs[k]; !ok {
-				reqs[k] = status
+			if kind == "rank" {
+				k.version = 0 // one completion per rank id, whatever the version
+			}
+			for _, id := range []string{sbID, number} {
+				k.id = id
+				if old, ok := reqs[k]; !ok || statusRank(status) > statusRank(old) {
+					reqs[k] = status
+				}
 			}
 		}
 		rows.Close()
+	}
+
+	// What the import would do with the requirement ids the reference data lacks (record them
+	// for the unit, or refuse them), read-only.
+	lim := limits.withDefaults()
+	budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
+	for _, badges := range []bool{false, true} {
+		defs := st.rankDefs
+		if badges {
+			defs = st.badgeDefs
+		}
+		_, issues, err := recordDefinitions(ctx, run.Pool(), run.Job.UnitID, run.Job.ID, defs, badges, st.refNames, budget, true)
+		if err != nil {
+			return nil, err
+		}
+		st.issues = append(st.issues, issues...)
 	}
 
 	res := buildResult(st, counts{})
@@ -102,7 +121,11 @@ func preview(ctx context.Context, run *jobs.Run, st *staged) (*Result, error) {
 	}
 	classifyReq := func(it reqItem, newCounter *int) {
 		ps := &pv.Scouts[it.scout]
-		status, exists := reqs[reqProgressKey{st.scouts[it.scout].ScoutID, it.ref, it.version, it.reqID}]
+		version := it.version
+		if newCounter == &pv.Summary.NewRankRequirements {
+			version = 0 // rank progress has no version
+		}
+		status, exists := reqs[reqProgressKey{st.scouts[it.scout].ScoutID, it.ref, version, it.reqID}]
 		switch {
 		case !st.scouts[it.scout].Matched || !exists:
 			ps.NewItems++
@@ -130,4 +153,21 @@ func preview(ctx context.Context, run *jobs.Run, st *staged) (*Result, error) {
 	res.Preview = pv
 	res.DuplicatesSkipped = pv.Summary.Duplicates
 	return res, nil
+}
+
+// statusRank orders advancement statuses from not_started (0) to awarded (5).
+func statusRank(status string) int {
+	switch status {
+	case "in_progress":
+		return 1
+	case "pending_approval":
+		return 2
+	case "completed":
+		return 3
+	case "approved":
+		return 4
+	case "awarded":
+		return 5
+	}
+	return 0
 }

@@ -23,13 +23,16 @@ type Result struct {
 	// Warnings: the first warnings (all of them are in import_job_issues).
 	Warnings []ImportWarning `json:"warnings"`
 
-	DryRun                           bool `json:"dryRun"`
-	ScoutsInFile                     int  `json:"scoutsInFile"`
-	ScoutsMatched                    int  `json:"scoutsMatched"`
-	ScoutsSkipped                    int  `json:"scoutsSkipped"`
-	ItemsUpdated                     int  `json:"itemsUpdated"`
-	UnknownItems                     int  `json:"unknownItems"`
-	RequirementDefinitionsRegistered int  `json:"requirementDefinitionsRegistered"`
+	DryRun        bool `json:"dryRun"`
+	ScoutsInFile  int  `json:"scoutsInFile"`
+	ScoutsMatched int  `json:"scoutsMatched"`
+	ScoutsSkipped int  `json:"scoutsSkipped"`
+	ItemsUpdated  int  `json:"itemsUpdated"`
+	UnknownItems  int  `json:"unknownItems"`
+	// RequirementDefinitionsRegistered: requirement ids the reference data lacked, recorded
+	// for the unit only (unit_requirement_definitions); the shared bsa_* tables are never
+	// written.
+	RequirementDefinitionsRegistered int `json:"requirementDefinitionsRegistered"`
 	// SkippedRows: rows of the file that could not be used at all and were skipped (each is a
 	// warning of type invalid_row with its line).
 	SkippedRows int `json:"skippedRows"`

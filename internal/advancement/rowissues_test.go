@@ -48,7 +48,7 @@ func TestErrorBudgetStopsReading(t *testing.T) {
 		largest = max(largest, len(batch))
 		return nil
 	})
-	_, err := stageTroopCSV(in, &reference{}, nil, rows)
+	_, err := stageTroopCSV(in, &reference{}, nil, rows, Limits{})
 	require.ErrorIs(t, err, errTooManyProblemRows)
 	require.Equal(t, 2_000, stored, "the first budget rows are stored")
 	require.LessOrEqual(t, largest, issueBatch)
@@ -61,7 +61,7 @@ func TestErrorBudgetStopsReading(t *testing.T) {
 // budget bounds them too.
 func TestRowReporterKeepsForDryRun(t *testing.T) {
 	rows := newRowReporter(false, 10, nil)
-	_, err := stageTroopCSV(&badRows{n: 100}, &reference{}, nil, rows)
+	_, err := stageTroopCSV(&badRows{n: 100}, &reference{}, nil, rows, Limits{})
 	require.True(t, errors.Is(err, errTooManyProblemRows))
 	require.Len(t, rows.kept, 10)
 	require.Equal(t, "warning", rows.kept[0].Severity)
@@ -120,7 +120,7 @@ func BenchmarkErrorBudget(b *testing.B) {
 	for b.Loop() {
 		in := &badRows{n: 1_000_000}
 		rows := newRowReporter(false, 0, func([]Issue) error { return nil })
-		if _, err := stageTroopCSV(in, &reference{}, nil, rows); !errors.Is(err, errTooManyProblemRows) {
+		if _, err := stageTroopCSV(in, &reference{}, nil, rows, Limits{}); !errors.Is(err, errTooManyProblemRows) {
 			b.Fatalf("staging ended with %v", err)
 		}
 		read = in.read

@@ -58,8 +58,8 @@ var craftedRows = map[string][]string{
 	"scout_rank_requirement_progress": {
 		// line 6: empty version -> the rank's current version (2024).
 		"900000101 | tenderfoot | 2024 | 1a | reference | completed | 2024-02-01T00:00:00Z | leader | Imported from Scoutbook",
-		// line 7: an id the reference data lacks: registered, then written.
-		"900000101 | tenderfoot | 2024 | 12 | import | completed | 2024-02-15T00:00:00Z | leader | Imported from Scoutbook",
+		// line 7: Tenderfoot 12, an id the reference data lacks in a version it defines: refused,
+		// not written.
 		// line 8 (and its duplicate, line 11): datecompleted with a time suffix.
 		"900000101 | second_class | 2024 | 5b | reference | completed | 2024-04-02T00:00:00Z | leader | Imported from Scoutbook",
 		// line 10: approved only: the date comes from markedcompleteddate. Line 9 (incomplete) is skipped.
@@ -93,30 +93,31 @@ var craftedRows = map[string][]string{
 		"900000103 | multisport | in_progress | v2025 | started 2025-07-15T00:00:00Z | completed - | awarded -",
 	},
 	"scout_merit_badge_requirement_progress": {
-		"900000101 | camping | 2024 | 3a[1] | 3a[1] | import | completed | 2025-07-10T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | camping | 2024 | 3a[1] | 3a[1] | unit | completed | 2025-07-10T00:00:00Z | leader | Imported from Scoutbook",
 		// lines 15 and 16: the same id under two versions: both kept, each with its own definition.
-		"900000101 | cooking | 2019 | 5g. | 5g. | import | completed | 2019-03-03T00:00:00Z | leader | Imported from Scoutbook",
-		"900000101 | cooking | 2024 | 5g. | 5g. | import | completed | 2024-11-09T00:00:00Z | leader | Imported from Scoutbook",
-		"900000101 | signs_signals_and_codes | 2026 | 2b | 2b | import | completed | 2026-01-05T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | cooking | 2019 | 5g. | 5g. | unit | completed | 2019-03-03T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | cooking | 2024 | 5g. | 5g. | unit | completed | 2024-11-09T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | signs_signals_and_codes | 2026 | 2b | 2b | unit | completed | 2026-01-05T00:00:00Z | leader | Imported from Scoutbook",
 		// line 24: "Fish and Wildlife Management" requirement rows reach the aliased badge.
-		"900000102 | fish_wildlife_management | 2025 | 6A(a)(1) | 6A(a)(1) | import | completed | 2025-06-01T00:00:00Z | leader | Imported from Scoutbook",
-		"900000102 | environmental_science | 2023 | 3a[1] | 3a[1] | import | completed | 2025-02-11T00:00:00Z | leader | Imported from Scoutbook",
-		"900000103 | multisport | 2025 | 4a1 Triathlon Option | 4a1 Triathlon Option | import | completed | 2025-07-15T00:00:00Z | leader | Imported from Scoutbook",
+		"900000102 | fish_wildlife_management | 2025 | 6A(a)(1) | 6A(a)(1) | unit | completed | 2025-06-01T00:00:00Z | leader | Imported from Scoutbook",
+		"900000102 | environmental_science | 2023 | 3a[1] | 3a[1] | unit | completed | 2025-02-11T00:00:00Z | leader | Imported from Scoutbook",
+		"900000103 | multisport | 2025 | 4a1 Triathlon Option | 4a1 Triathlon Option | unit | completed | 2025-07-15T00:00:00Z | leader | Imported from Scoutbook",
 	},
-	// Every requirement id of the file that the reference data lacks (completed or not),
-	// numbered in order of first appearance within (badge or rank, version) in the file, known
-	// ids included: Tenderfoot 12 comes second, after 1a (line 6).
+	// Every requirement id of the file that the reference data lacks, for a version it does not
+	// define (no merit badge requirement is in the seeded reference data), completed or not,
+	// numbered in order of first appearance within (badge, version) in the file; recorded for
+	// this unit only, with the job. Tenderfoot 12 is not: the reference data defines Tenderfoot
+	// 2024.
 	"registered definitions": {
-		"rank | tenderfoot | 2024 | 12 | - | 2 | Requirement 12 (registered from a Scoutbook export; description pending)",
-		"badge | camping | 2024 | 3a[1] | 3a[1] | 1 | Requirement 3a[1] (registered from a Scoutbook export; description pending)",
-		"badge | cooking | 2024 | 5g. | 5g. | 1 | Requirement 5g. (registered from a Scoutbook export; description pending)",
-		"badge | cooking | 2019 | 5g. | 5g. | 1 | Requirement 5g. (registered from a Scoutbook export; description pending)",
-		"badge | cooking | 2024 | 7a | 7a | 2 | Requirement 7a (registered from a Scoutbook export; description pending)",
-		"badge | signs_signals_and_codes | 2026 | 2b | 2b | 1 | Requirement 2b (registered from a Scoutbook export; description pending)",
-		"badge | fish_wildlife_management | 2025 | 6A(a)(1) | 6A(a)(1) | 1 | Requirement 6A(a)(1) (registered from a Scoutbook export; description pending)",
-		"badge | environmental_science | 2023 | 3a[1] | 3a[1] | 1 | Requirement 3a[1] (registered from a Scoutbook export; description pending)",
-		"badge | multisport | 2025 | 4a1 Triathlon Option | 4a1 Triathlon Option | 1 | Requirement 4a1 Triathlon Option (registered from a Scoutbook export; description pending)",
-		"badge | multisport | 2025 | 4a2 Triathlon Option | 4a2 Triathlon Option | 2 | Requirement 4a2 Triathlon Option (registered from a Scoutbook export; description pending)",
+		"unit badge | camping | 2024 | 3a[1] | 1 | this unit | job",
+		"unit badge | cooking | 2024 | 5g. | 1 | this unit | job",
+		"unit badge | cooking | 2019 | 5g. | 1 | this unit | job",
+		"unit badge | cooking | 2024 | 7a | 2 | this unit | job",
+		"unit badge | signs_signals_and_codes | 2026 | 2b | 1 | this unit | job",
+		"unit badge | fish_wildlife_management | 2025 | 6A(a)(1) | 1 | this unit | job",
+		"unit badge | environmental_science | 2023 | 3a[1] | 1 | this unit | job",
+		"unit badge | multisport | 2025 | 4a1 Triathlon Option | 1 | this unit | job",
+		"unit badge | multisport | 2025 | 4a2 Triathlon Option | 2 | this unit | job",
 	},
 }
 
@@ -125,14 +126,14 @@ var craftedRows = map[string][]string{
 var craftedIssues = []string{
 	"warning | historical_badge_mapped | 33 | 900000103 | World Brotherhood | ",
 	"warning | inactive_scout | 20 | 900000102 |  | ",
-	"warning | requirement_not_found | 0 |  | Camping | 2024",
-	"warning | requirement_not_found | 0 |  | Cooking | 2019",
-	"warning | requirement_not_found | 0 |  | Cooking | 2024",
-	"warning | requirement_not_found | 0 |  | Environmental Science | 2023",
-	"warning | requirement_not_found | 0 |  | Fish & Wildlife Management | 2025",
-	"warning | requirement_not_found | 0 |  | Multisport | 2025",
-	"warning | requirement_not_found | 0 |  | Signs, Signals, and Codes | 2026",
-	"warning | requirement_not_found | 0 |  | Tenderfoot | 2024",
+	"warning | requirement_recorded_for_unit | 0 |  | Camping | 2024",
+	"warning | requirement_recorded_for_unit | 0 |  | Cooking | 2019",
+	"warning | requirement_recorded_for_unit | 0 |  | Cooking | 2024",
+	"warning | requirement_recorded_for_unit | 0 |  | Environmental Science | 2023",
+	"warning | requirement_recorded_for_unit | 0 |  | Fish & Wildlife Management | 2025",
+	"warning | requirement_recorded_for_unit | 0 |  | Multisport | 2025",
+	"warning | requirement_recorded_for_unit | 0 |  | Signs, Signals, and Codes | 2026",
+	"warning | requirement_refused | 0 |  | Tenderfoot | 2024",
 	"warning | unknown_merit_badge | 27 | 900000102 | Underwater Basket Weaving | 2020",
 	"warning | version_mismatch | 16 | 900000101 | Cooking | 2019",
 }
@@ -155,12 +156,12 @@ func TestCraftedTroopWritesExactRows(t *testing.T) {
 	require.Equal(t, 1, r.ScoutsCreated)
 	require.Equal(t, 5, r.RanksImported)             // lines 2, 4, 5, 20, 29
 	require.Equal(t, 4, r.BadgesImported)            // lines 12, 22, 23, 33
-	require.Equal(t, 8, r.RankRequirementsImported)  // lines 6, 7, 8, 10, 21, 35, 36, 37
+	require.Equal(t, 7, r.RankRequirementsImported)  // lines 6, 8, 10, 21, 35, 36, 37 (7 refused)
 	require.Equal(t, 7, r.BadgeRequirementsImported) // lines 14, 15, 16, 18, 24, 26, 31
 	require.Zero(t, r.DuplicatesSkipped)
 	require.Zero(t, r.ItemsUpdated)
-	require.Equal(t, 2, r.UnknownItems) // lines 27, 28
-	require.Equal(t, 10, r.RequirementDefinitionsRegistered)
+	require.Equal(t, 3, r.UnknownItems) // lines 27, 28, and line 7 (refused)
+	require.Equal(t, 9, r.RequirementDefinitionsRegistered)
 	require.Equal(t, 3, r.ScoutsInFile)
 	require.Equal(t, 2, r.ScoutsMatched)
 	require.Zero(t, r.ScoutsSkipped)
@@ -171,7 +172,7 @@ func TestCraftedTroopWritesExactRows(t *testing.T) {
 	require.Equal(t, map[string]any{
 		"rows": 36.0, "notSelected": 0.0, "notAwarded": 3.0 /* 3, 30, 34 */, "incompleteRequirements": 3.0, /* 9, 17, 32 */
 		"headerRows": 2.0 /* 13, 25 */, "otherRows": 1.0 /* 19 */, "duplicateRows": 1.0 /* 11 */, "unknownItems": 2.0, "invalidRows": 0.0,
-		"invalidValues": 0.0,
+		"invalidValues": 0.0, "refusedRequirementIds": 0.0,
 	}, j.RawResult["rows"])
 	// The app's TroopAdvancementImportResult fields are all there, under their app names.
 	for _, k := range []string{"scoutsCreated", "ranksImported", "rankRequirementsImported", "badgesImported",
@@ -197,15 +198,16 @@ func TestCraftedTroopWritesExactRows(t *testing.T) {
 			require.Contains(t, is.Message, `"Citizenship in the World"`)
 		case "version_mismatch":
 			require.Contains(t, is.Message, "Cooking: Avery Testwood has requirements completed under version 2019 while the badge is recorded under version 2024")
-		case "requirement_not_found":
-			require.Contains(t, is.Message, "registered as new definitions")
+		case "requirement_recorded_for_unit":
+			require.Contains(t, is.Message, "recorded for this unit only")
 			require.Contains(t, is.Message, "(version "+is.Version+")")
 		}
 	}
-	// The Tenderfoot warning names the id it registered; Multisport names both of its ids.
-	require.Contains(t, issueMessage(issues, "requirement_not_found", "Tenderfoot"), "1 requirement id(s)")
-	require.Contains(t, issueMessage(issues, "requirement_not_found", "Tenderfoot"), ": 12.")
-	require.Contains(t, issueMessage(issues, "requirement_not_found", "Multisport"), "4a1 Triathlon Option, 4a2 Triathlon Option")
+	// The Tenderfoot warning names the id it refused and its line; Multisport names both of
+	// the ids it recorded.
+	require.Equal(t, "Tenderfoot (version 2024): 1 requirement id(s) from the file are not requirements of this version in the reference data, "+
+		"so their rows were not imported: 12 (line 7).", issueMessage(issues, "requirement_refused", "Tenderfoot"))
+	require.Contains(t, issueMessage(issues, "requirement_recorded_for_unit", "Multisport"), "4a1 Triathlon Option (line 31), 4a2 Triathlon Option (line 32)")
 }
 
 // issueMessage returns the message of the issue with code and item ("" when absent).
@@ -306,8 +308,7 @@ func TestExistingRowsAreOnlyMovedUp(t *testing.T) {
 		"900000103 | life | in_progress | started 2025-11-11T00:00:00Z | completed - | awarded -",
 	}), got["scout_rank_progress"])
 	require.Equal(t, sorted([]string{
-		"900000101 | tenderfoot | 2024 | 1a | reference | awarded | 2024-01-31T00:00:00Z | " + otherBy + " | -", // untouched
-		"900000101 | tenderfoot | 2024 | 12 | import | completed | 2024-02-15T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | tenderfoot | 2024 | 1a | reference | awarded | 2024-01-31T00:00:00Z | " + otherBy + " | -",    // untouched
 		"900000101 | second_class | 2024 | 5b | reference | approved | 2024-01-20T00:00:00Z | " + otherBy + " | -", // untouched
 		"900000101 | second_class | 2024 | 2a | reference | completed | 2024-03-30T00:00:00Z | leader | -",         // not_started -> completed
 		"900000101 | second_class | 2024 | 9a | reference | in_progress | - | - | -",                               // not in the file as done
@@ -330,24 +331,24 @@ func TestExistingRowsAreOnlyMovedUp(t *testing.T) {
 	}), got["scout_merit_badge_progress"])
 	require.Equal(t, sorted([]string{
 		"900000101 | camping | 2024 | 3a(1) | 3a[1] | reference | approved | 2025-07-01T00:00:00Z | " + otherBy + " | -", // untouched
-		"900000101 | cooking | 2019 | 5g. | 5g. | import | completed | 2019-03-03T00:00:00Z | leader | Imported from Scoutbook",
-		"900000101 | cooking | 2024 | 5g. | 5g. | import | completed | 2024-11-09T00:00:00Z | leader | Imported from Scoutbook",
-		"900000101 | signs_signals_and_codes | 2026 | 2b | 2b | import | completed | 2026-01-05T00:00:00Z | leader | Imported from Scoutbook",
-		"900000102 | fish_wildlife_management | 2025 | 6A(a)(1) | 6A(a)(1) | import | completed | 2025-06-01T00:00:00Z | leader | Imported from Scoutbook",
-		"900000102 | environmental_science | 2023 | 3a[1] | 3a[1] | import | completed | 2025-02-11T00:00:00Z | leader | Imported from Scoutbook",
-		"900000103 | multisport | 2025 | 4a1 Triathlon Option | 4a1 Triathlon Option | import | completed | 2025-07-15T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | cooking | 2019 | 5g. | 5g. | unit | completed | 2019-03-03T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | cooking | 2024 | 5g. | 5g. | unit | completed | 2024-11-09T00:00:00Z | leader | Imported from Scoutbook",
+		"900000101 | signs_signals_and_codes | 2026 | 2b | 2b | unit | completed | 2026-01-05T00:00:00Z | leader | Imported from Scoutbook",
+		"900000102 | fish_wildlife_management | 2025 | 6A(a)(1) | 6A(a)(1) | unit | completed | 2025-06-01T00:00:00Z | leader | Imported from Scoutbook",
+		"900000102 | environmental_science | 2023 | 3a[1] | 3a[1] | unit | completed | 2025-02-11T00:00:00Z | leader | Imported from Scoutbook",
+		"900000103 | multisport | 2025 | 4a1 Triathlon Option | 4a1 Triathlon Option | unit | completed | 2025-07-15T00:00:00Z | leader | Imported from Scoutbook",
 	}), got["scout_merit_badge_requirement_progress"])
-	require.NotContains(t, got["registered definitions"], "badge | camping | 2024 | 3a[1] | 3a[1] | 1 | Requirement 3a[1] (registered from a Scoutbook export; description pending)")
-	require.Len(t, got["registered definitions"], 9)
+	require.NotContains(t, got["registered definitions"], "unit badge | camping | 2024 | 3a[1] | 1 | this unit | job")
+	require.Len(t, got["registered definitions"], 8)
 
 	r := j.Result
 	require.Equal(t, 1, r.ScoutsCreated)
 	require.Equal(t, 3, r.RanksImported)             // first_class and Riley's scout inserted, Avery's star moved up
 	require.Equal(t, 4, r.BadgesImported)            // three inserted, camping moved up
-	require.Equal(t, 6, r.RankRequirementsImported)  // 12, star 1, life 1, life 2 inserted; 2a and Jordan's star 3 moved up
+	require.Equal(t, 5, r.RankRequirementsImported)  // star 1, life 1, life 2 inserted; 2a and Jordan's star 3 moved up
 	require.Equal(t, 6, r.BadgeRequirementsImported) // all but camping 3a[1]
 	require.Equal(t, 5, r.DuplicatesSkipped)         // Avery's tenderfoot, 1a, 5b, camping 3a[1]; Jordan's star
 	require.Equal(t, 4, r.ItemsUpdated)              // Avery's star and camping, 2a, Jordan's star 3
-	require.Equal(t, 9, r.RequirementDefinitionsRegistered)
-	require.NotContains(t, issueSummary(f.issues(t, id)), "warning | requirement_not_found | 0 |  | Camping | 2024")
+	require.Equal(t, 8, r.RequirementDefinitionsRegistered)
+	require.NotContains(t, issueSummary(f.issues(t, id)), "warning | requirement_recorded_for_unit | 0 |  | Camping | 2024")
 }

@@ -59,6 +59,7 @@ type definition struct {
 	version int32
 	reqID   string
 	order   int32 // order of first appearance within (ref, version), for display_order
+	line    int32 // first line naming it
 }
 
 // scoutRef keys a (scout, rank or badge) pair.
@@ -82,6 +83,9 @@ type fileStats struct {
 	// that could not be read and were taken as empty (a date, a flag, a version).
 	InvalidRows   int `json:"invalidRows"`
 	InvalidValues int `json:"invalidValues"`
+	// RefusedIDs counts requirement rows skipped because their id does not look like a
+	// requirement id or is one too many (Limits).
+	RefusedIDs int `json:"refusedRequirementIds"`
 }
 
 // staged is the result of staging: everything the write steps need.
@@ -124,6 +128,18 @@ type stager struct {
 	warned     map[string]bool      // fingerprints of issues already recorded
 	intern     map[string]string
 	rows       *rowReporter
+
+	limits   Limits
+	err      error                    // a file-level limit was exceeded: staging stops
+	perCode  map[string]int           // warnings kept one by one, per code
+	overflow map[string]*warnOverflow // warnings counted only, per code
+	current  map[uuid.UUID]int32      // each rank's current version
+}
+
+// warnOverflow counts the warnings of one code beyond Limits.MaxWarningsPerKind.
+type warnOverflow struct {
+	count               int
+	firstLine, lastLine int
 }
 
 // definitionKey is a requirement id within (rank or badge, version).
@@ -139,16 +155,23 @@ type refVersion struct {
 	version int32
 }
 
-func newStager(ref *reference, selected []string, rows *rowReporter) *stager {
+func newStager(ref *reference, selected []string, rows *rowReporter, lim Limits) *stager {
 	s := &stager{
 		rows:       rows,
 		ref:        ref,
+		limits:     lim.withDefaults(),
+		perCode:    map[string]int{},
+		overflow:   map[string]*warnOverflow{},
+		current:    map[uuid.UUID]int32{},
 		scoutIndex: map[string]int32{},
 		seenAward:  map[scoutRef]bool{},
 		seenDef:    map[definitionKey]bool{},
 		defCount:   map[refVersion]int32{},
 		warned:     map[string]bool{},
 		intern:     map[string]string{},
+	}
+	for _, r := range ref.ranks {
+		s.current[r.ID] = int32(r.Version)
 	}
 	s.st.badgeVersion = map[scoutRef]int32{}
 	s.st.reqStart = map[scoutRef]scoutbook.Date{}
@@ -172,12 +195,12 @@ var errHeaderOnly = errors.New("the export has a header but no data rows")
 // text, a read error) is returned as an error. A row that cannot be used is skipped, and a value
 // that cannot be read is taken as empty; both are reported to rows, which stops the reading
 // (errTooManyProblemRows) once the file has more such rows than its budget.
-func stageTroopCSV(r io.Reader, ref *reference, selected []string, rows *rowReporter) (*staged, error) {
+func stageTroopCSV(r io.Reader, ref *reference, selected []string, rows *rowReporter, lim Limits) (*staged, error) {
 	rd, err := scoutbook.NewTroopReader(r)
 	if err != nil {
 		return nil, err
 	}
-	s := newStager(ref, selected, rows)
+	s := newStager(ref, selected, rows, lim)
 	for {
 		row, err := rd.Next()
 		if errors.Is(err, io.EOF) {
@@ -206,6 +229,9 @@ func stageTroopCSV(r io.Reader, ref *reference, selected []string, rows *rowRepo
 			}
 		}
 		s.add(row)
+		if s.err != nil {
+			return nil, s.err
+		}
 	}
 	if err := rows.close(); err != nil {
 		return nil, err
@@ -222,11 +248,21 @@ func (s *stager) notSelected(memberID string) bool {
 	return s.selected != nil && !s.selected[memberID]
 }
 
-// add stages one parsed row.
+// add stages one parsed row. A file over Limits.MaxRows or MaxScouts sets s.err.
 func (s *stager) add(row scoutbook.TroopRow) {
 	s.st.stats.Rows++
+	if s.st.stats.Rows > s.limits.MaxRows {
+		s.err = fmt.Errorf("%w: the file has more than %d rows, the most one import takes; nothing was imported. Export fewer scouts at a time",
+			errFileLimit, s.limits.MaxRows)
+		return
+	}
 	if s.notSelected(row.BSAMemberID) {
 		s.st.stats.NotSelected++
+		return
+	}
+	if _, ok := s.scoutIndex[row.BSAMemberID]; !ok && len(s.st.scouts) >= s.limits.MaxScouts {
+		s.err = fmt.Errorf("%w: the file lists more than %d scouts, the most one import takes (line %d); nothing was imported. Export fewer scouts at a time",
+			errFileLimit, s.limits.MaxScouts, row.Line)
 		return
 	}
 	si := s.scout(row)
@@ -290,7 +326,7 @@ func (s *stager) add(row scoutbook.TroopRow) {
 		if version == 0 {
 			version = int32(rank.Version)
 		}
-		s.requirement(si, rank.ID, version, row, &s.st.rankReqs, &s.st.rankDefs)
+		s.requirement(si, rank.ID, rank.Name, version, row, &s.st.rankReqs, &s.st.rankDefs)
 
 	case scoutbook.KindMeritBadgeRequirement:
 		if row.IsHeaderRow() {
@@ -318,24 +354,42 @@ func (s *stager) add(row scoutbook.TroopRow) {
 		if _, ok := s.st.badgeVersion[key]; !ok {
 			s.st.badgeVersion[key] = version
 		}
-		s.requirement(si, badge.ID, version, row, &s.st.badgeReqs, &s.st.badgeDefs)
+		s.requirement(si, badge.ID, badge.Name, version, row, &s.st.badgeReqs, &s.st.badgeDefs)
 
 	default:
 		s.st.stats.OtherRows++
 	}
 }
 
-// requirement stages a requirement row: its id is registered as a definition whether or not
-// it is complete; a completed one (a date, or Scoutbook's approved flag) becomes an item.
-func (s *stager) requirement(si int32, ref uuid.UUID, version int32, row scoutbook.TroopRow, items *[]reqItem, defs *[]definition) {
-	reqID := s.internString(row.RequirementID)
-	dk := definitionKey{ref: ref, version: version, reqID: reqID}
-	if !s.seenDef[dk] {
-		s.seenDef[dk] = true
-		rv := refVersion{ref: ref, version: version}
-		s.defCount[rv]++
-		*defs = append(*defs, definition{ref: ref, version: version, reqID: reqID, order: s.defCount[rv]})
+// requirement stages a requirement row: its id becomes a definition of the file whether or
+// not it is complete (the write steps look it up, and record it for the unit when the
+// reference data lacks it); a completed one (a date, or Scoutbook's approved flag) becomes an
+// item. A row whose id does not look like a requirement id, or is one id too many for its
+// rank or badge version or for the file (Limits), is skipped with a warning.
+func (s *stager) requirement(si int32, ref uuid.UUID, name string, version int32, row scoutbook.TroopRow, items *[]reqItem, defs *[]definition) {
+	if problem := requirementIDProblem(row.RequirementID); problem != "" {
+		s.refuseID(si, name, version, row, fmt.Sprintf("the requirement id %s %s", shortValue(row.RequirementID), problem))
+		return
 	}
+	dk := definitionKey{ref: ref, version: version, reqID: row.RequirementID}
+	if !s.seenDef[dk] {
+		rv := refVersion{ref: ref, version: version}
+		switch {
+		case int(s.defCount[rv]) >= s.limits.MaxIDsPerItem:
+			s.refuseID(si, name, version, row, fmt.Sprintf("%s (version %d) already has %d different requirement ids in this file, more than any real one has; requirement id %s",
+				name, version, s.limits.MaxIDsPerItem, shortValue(row.RequirementID)))
+			return
+		case len(s.seenDef) >= s.limits.MaxIDsPerFile:
+			s.refuseID(si, name, version, row, fmt.Sprintf("the file already lists %d different requirement ids, the most one import takes; requirement id %s",
+				s.limits.MaxIDsPerFile, shortValue(row.RequirementID)))
+			return
+		}
+		dk.reqID = s.internString(row.RequirementID)
+		s.seenDef[dk] = true
+		s.defCount[rv]++
+		*defs = append(*defs, definition{ref: ref, version: version, reqID: dk.reqID, order: s.defCount[rv], line: int32(row.Line)})
+	}
+	reqID := s.internString(row.RequirementID)
 	if row.DateCompleted.IsZero() && !row.Approved {
 		s.st.stats.IncompleteRequired++
 		return
@@ -344,6 +398,17 @@ func (s *stager) requirement(si int32, ref uuid.UUID, version int32, row scoutbo
 	// a map of every completion would be the largest structure of a big import.
 	*items = append(*items, reqItem{scout: si, ref: ref, version: version, reqID: reqID,
 		date: firstDate(row.DateCompleted, row.MarkedCompletedDate), line: int32(row.Line)})
+}
+
+// refuseID skips a requirement row whose id was refused, with a line-numbered warning.
+func (s *stager) refuseID(si int32, name string, version int32, row scoutbook.TroopRow, why string) {
+	s.st.stats.RefusedIDs++
+	scout := &s.st.scouts[si]
+	s.warn(Issue{Severity: "warning", Code: codeRequirementRefused, Line: row.Line, BSAMemberID: scout.BSAMemberID,
+		ScoutName: scout.Name(), Item: name, Version: fmt.Sprint(version),
+		Message:     fmt.Sprintf("Line %d: %s; the row was not imported.", row.Line, why),
+		Details:     map[string]any{"field": "advancement", "value": shortValue(row.RequirementID)},
+		Fingerprint: fmt.Sprintf("%s|%d|%s|%s|%d|%s", codeRequirementRefused, row.Line, scout.BSAMemberID, name, version, shortValue(row.RequirementID))})
 }
 
 // badge resolves the row's badge, recording a warning when it is unknown or mapped from a
@@ -375,13 +440,43 @@ func (s *stager) unknown(scout *stagedScout, row scoutbook.TroopRow, code, item,
 		Fingerprint: fmt.Sprintf("%s|%s|%s", code, scout.BSAMemberID, strings.ToLower(item))})
 }
 
-// warn records an issue once per fingerprint.
+// warn records an issue once per fingerprint. Past Limits.MaxWarningsPerKind issues of one
+// code, further ones are only counted (finish adds one summary issue for them), so that the
+// warnings of a hostile file (200,000 unknown badges) take bounded memory.
 func (s *stager) warn(is Issue) {
 	if s.warned[is.Fingerprint] {
 		return
 	}
+	if s.perCode[is.Code] >= s.limits.MaxWarningsPerKind {
+		o := s.overflow[is.Code]
+		if o == nil {
+			o = &warnOverflow{firstLine: is.Line}
+			s.overflow[is.Code] = o
+		}
+		o.count++
+		o.lastLine = max(o.lastLine, is.Line)
+		return
+	}
+	s.perCode[is.Code]++
 	s.warned[is.Fingerprint] = true
 	s.st.issues = append(s.st.issues, is)
+}
+
+// summarizeOverflow adds one issue per code whose warnings were only counted.
+func (s *stager) summarizeOverflow() {
+	codes := make([]string, 0, len(s.overflow))
+	for c := range s.overflow {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for _, c := range codes {
+		o := s.overflow[c]
+		s.st.issues = append(s.st.issues, Issue{Severity: "warning", Code: c, Line: o.firstLine,
+			Message: fmt.Sprintf("%d more warning(s) of this kind (%s), from line %d to line %d, are not listed one by one; the first %d are.",
+				o.count, c, o.firstLine, o.lastLine, s.limits.MaxWarningsPerKind),
+			Details:     map[string]any{"count": o.count, "firstLine": o.firstLine, "lastLine": o.lastLine},
+			Fingerprint: c + "|more"})
+	}
 }
 
 // scout returns the index of the row's scout, adding it on first sight.
@@ -434,7 +529,11 @@ func (s *stager) finish() (*staged, error) {
 			(*list)[i].scout = remap[(*list)[i].scout]
 		}
 		var dups int
-		*list, dups = dedupeRequirements(*list)
+		if list == &st.rankReqs {
+			*list, dups = dedupeRankRequirements(*list, s.current)
+		} else {
+			*list, dups = dedupeRequirements(*list)
+		}
 		st.stats.DuplicateRows += dups
 		slices.SortStableFunc(*list, func(a, b reqItem) int { return cmp.Or(cmp.Compare(a.scout, b.scout), cmp.Compare(a.line, b.line)) })
 		// A requirement-only rank or badge starts at its earliest completion in the file.
@@ -455,6 +554,7 @@ func (s *stager) finish() (*staged, error) {
 		return nil, fmt.Errorf("%w: no scouts found in the file", errNoData)
 	}
 	s.warnVersionMismatches()
+	s.summarizeOverflow()
 	return st, nil
 }
 
@@ -497,6 +597,34 @@ func dedupeRequirements(items []reqItem) ([]reqItem, int) {
 		if i > 0 && len(out) > 0 {
 			last := out[len(out)-1]
 			if last.scout == it.scout && last.ref == it.ref && last.version == it.version && last.reqID == it.reqID {
+				continue
+			}
+		}
+		out = append(out, it)
+	}
+	return out, len(items) - len(out)
+}
+
+// dedupeRankRequirements keeps one completion per (scout, rank, requirement id), whatever the
+// version: rank progress has no version, so the same requirement listed under two version
+// years is one requirement done once. The row under the rank's current version wins, else the
+// first in file order. It returns how many it removed.
+func dedupeRankRequirements(items []reqItem, current map[uuid.UUID]int32) ([]reqItem, int) {
+	notCurrent := func(it reqItem) int {
+		if it.version == current[it.ref] {
+			return 0
+		}
+		return 1
+	}
+	slices.SortFunc(items, func(a, b reqItem) int {
+		return cmp.Or(cmp.Compare(a.scout, b.scout), bytes.Compare(a.ref[:], b.ref[:]), strings.Compare(a.reqID, b.reqID),
+			cmp.Compare(notCurrent(a), notCurrent(b)), cmp.Compare(a.line, b.line))
+	})
+	out := items[:0]
+	for _, it := range items {
+		if len(out) > 0 {
+			last := out[len(out)-1]
+			if last.scout == it.scout && last.ref == it.ref && last.reqID == it.reqID {
 				continue
 			}
 		}

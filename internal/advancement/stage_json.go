@@ -35,12 +35,12 @@ type stagedChange struct {
 // stageStagedJSON stages the app's staged JSON. The app's own match results (scoutId,
 // matchStatus, status) are not trusted: scouts are matched again by BSA member id and items
 // classified against the database as it is now. Items carry no line numbers.
-func stageStagedJSON(raw []byte, ref *reference, selected []string, rows *rowReporter) (*staged, error) {
+func stageStagedJSON(raw []byte, ref *reference, selected []string, rows *rowReporter, lim Limits) (*staged, error) {
 	var in stagedTroopAdvancement
 	if err := json.Unmarshal(raw, &in); err != nil {
 		return nil, fmt.Errorf("staged_data is not a StagedTroopAdvancement JSON object: %w", err)
 	}
-	s := newStager(ref, selected, rows)
+	s := newStager(ref, selected, rows, lim)
 	for _, sc := range in.Scouts {
 		base := scoutbook.TroopRow{BSAMemberID: strings.TrimSpace(sc.BSAMemberID), FirstName: sc.FirstName, LastName: sc.LastName}
 		if base.BSAMemberID == "" {
@@ -67,6 +67,9 @@ func stageStagedJSON(raw []byte, ref *reference, selected []string, rows *rowRep
 					continue
 				}
 				s.add(row)
+				if s.err != nil {
+					return nil, s.err
+				}
 			}
 		}
 	}

@@ -13,9 +13,11 @@ import (
 // ahead of the routine ones. import_job_issues keeps every warning.
 
 // warningPriority orders warning types from the most to the least important for a leader.
-// Types not listed come after the listed ones except requirement_not_found.
+// Types not listed come after the listed ones except the routine requirement_not_found and
+// requirement_recorded_for_unit.
 var warningPriority = map[string]int{
 	codeInvalidRow:          0,
+	codeRequirementRefused:  0,
 	codeUnknownRank:         1,
 	codeUnknownBadge:        1,
 	codeInactiveScout:       2,
@@ -26,6 +28,8 @@ var warningPriority = map[string]int{
 	codeInvalidValue:        4,
 	codeHistoricalBadge:     5,
 	codeRequirementNotFound: 9,
+	// Routine: ids the reference data lacks, recorded for the unit (one per badge version).
+	codeRequirementUnitDefined: 9,
 }
 
 // priorityOf returns the rank of a warning type in warningPriority.
@@ -127,8 +131,12 @@ func summaryMessage(code string, n int) string {
 		return fmt.Sprintf("%d requirement row(s) have no version and were not imported.", n)
 	case codeHistoricalBadge:
 		return fmt.Sprintf("%d discontinued badge(s) were imported as their successor.", n)
+	case codeRequirementRefused:
+		return fmt.Sprintf("%d requirement row(s) were skipped because their requirement id was refused (not an id, or not one of the version's requirements).", n)
 	case codeRequirementNotFound:
 		return fmt.Sprintf("%d badge or rank version(s) list requirement ids the reference data lacks.", n)
+	case codeRequirementUnitDefined:
+		return fmt.Sprintf("%d badge or rank version(s) the reference data does not define had their requirement ids recorded for this unit only.", n)
 	default:
 		return fmt.Sprintf("%d warning(s) of type %s.", n, code)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/chuckbox/importworker/internal/scoutbook"
 	sqlfiles "github.com/chuckbox/importworker/sql"
@@ -76,7 +77,10 @@ func writeAwards(ctx context.Context, tx pgx.Tx, st *staged, items []awardItem, 
 
 // writeRequirements makes sure every (scout, rank or badge) of items has a progress row, then
 // upserts the completions. It returns resolved, inserted and updated counts.
-func writeRequirements(ctx context.Context, tx pgx.Tx, st *staged, items []reqItem, badges bool, completedBy uuid.UUID) (resolved, inserted, updated int, err error) {
+//
+// unitID and jobID scope the requirement ids the reference data lacks: they resolve to the
+// unit's own definitions (recordDefinitions), and their completions record the job.
+func writeRequirements(ctx context.Context, tx pgx.Tx, st *staged, items []reqItem, badges bool, completedBy, unitID, jobID uuid.UUID) (resolved, inserted, updated int, err error) {
 	// Parent progress rows, one per (scout, ref), started at the earliest completion of the
 	// whole file (st.reqStart). Bug fix: the earliest date used to be taken within this
 	// chunk only, so started_at depended on where chunks began.
@@ -121,67 +125,162 @@ func writeRequirements(ctx context.Context, tx pgx.Tx, st *staged, items []reqIt
 	if badges {
 		query = sqlfiles.Query("advancement_upsert_badge_requirements")
 	}
-	if err := tx.QueryRow(ctx, query, scouts, refs, versions, reqIDs, dates, statuses, completedBy).Scan(&resolved, &inserted, &updated); err != nil {
+	if err := noJIT(ctx, tx); err != nil {
+		return 0, 0, 0, err
+	}
+	if err := tx.QueryRow(ctx, query, scouts, refs, versions, reqIDs, dates, statuses, completedBy, unitID, jobID).Scan(&resolved, &inserted, &updated); err != nil {
 		return 0, 0, 0, fmt.Errorf("write %s requirements: %w", kindName(badges), err)
 	}
 	return resolved, inserted, updated, nil
 }
 
-// registerDefinitions registers the requirement ids of the file that the reference data lacks,
-// and returns one warning per (rank or badge, version) that needed it.
-func registerDefinitions(ctx context.Context, tx pgx.Tx, defs []definition, badges bool, names map[uuid.UUID]string) (int, []Issue, error) {
+// noJIT turns JIT compilation off for the rest of the transaction. The write statements are
+// a few thousand index probes; on tables without statistics yet (definitions or progress rows
+// just loaded) the planner's cost estimate runs into millions and PostgreSQL spent 1.3 s
+// compiling each statement that then ran in 0.4 s.
+func noJIT(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, "set local jit = off"); err != nil {
+		return fmt.Errorf("turn off JIT for the import's statements: %w", err)
+	}
+	return nil
+}
+
+// definitionsDB is what recordDefinitions needs: a transaction, or the pool for a dry run.
+type definitionsDB interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// unknownBudget is how many more requirement ids the reference data lacks a file may still
+// record for its unit (Limits.MaxUnknownIDs), shared by its ranks and badges.
+type unknownBudget struct {
+	left, limit int
+}
+
+// recordDefinitions handles the requirement ids of the file that the reference data lacks.
+// Nothing is ever written to the shared bsa_* tables:
+//   - an id of a (rank or badge, version) that the reference data defines is refused: its
+//     rows are not imported (a file cannot add a 28th Tenderfoot requirement);
+//   - an id of a version the reference data does not define is recorded for the importing
+//     unit only (unit_requirement_definitions, with the job), while the budget lasts; the
+//     rest are refused.
+//
+// It returns how many ids it recorded and the warnings, one per (rank or badge, version) and
+// outcome, each naming the ids and the line where each first appears. With dryRun nothing is
+// written and the warnings say what an import would do (the preview).
+func recordDefinitions(ctx context.Context, tx definitionsDB, unitID, jobID uuid.UUID, defs []definition, badges bool,
+	names map[uuid.UUID]string, budget *unknownBudget, dryRun bool) (int, []Issue, error) {
 	if len(defs) == 0 {
 		return 0, nil, nil
 	}
-	if _, err := tx.Exec(ctx, `select pg_advisory_xact_lock(hashtext('import requirement definitions'))`); err != nil {
-		return 0, nil, fmt.Errorf("lock requirement definitions: %w", err)
+	kind := "rank"
+	if badges {
+		kind = "badge"
 	}
 	n := len(defs)
-	refs, versions, ids, orders := make([][16]byte, n), make([]int32, n), make([]string, n), make([]int32, n)
+	refs, versions, ids := make([][16]byte, n), make([]int32, n), make([]string, n)
 	for i, d := range defs {
-		refs[i], versions[i], ids[i], orders[i] = d.ref, d.version, d.reqID, d.order
+		refs[i], versions[i], ids[i] = d.ref, d.version, d.reqID
 	}
-	query := sqlfiles.Query("advancement_register_rank_requirements")
-	if badges {
-		query = sqlfiles.Query("advancement_register_badge_requirements")
+	if t, ok := tx.(pgx.Tx); ok {
+		if err := noJIT(ctx, t); err != nil {
+			return 0, nil, err
+		}
 	}
-	rows, err := tx.Query(ctx, query, refs, versions, ids, orders)
+	rows, err := tx.Query(ctx, sqlfiles.Query("advancement_classify_definitions"), kind, unitID, refs, versions, ids)
 	if err != nil {
-		return 0, nil, fmt.Errorf("register %s requirement definitions: %w", kindName(badges), err)
+		return 0, nil, fmt.Errorf("look up %s requirement definitions: %w", kindName(badges), err)
 	}
-	type group struct {
-		ref     uuid.UUID
-		version int32
-	}
-	registered := map[group][]string{}
-	var groups []group
-	total := 0
+	classes := make([]string, n)
 	for rows.Next() {
-		var g group
-		var id string
-		if err := rows.Scan(&g.ref, &g.version, &id); err != nil {
+		var ord int64
+		var class string
+		if err := rows.Scan(&ord, &class); err != nil {
 			rows.Close()
-			return 0, nil, fmt.Errorf("register requirement definitions: %w", err)
+			return 0, nil, fmt.Errorf("look up %s requirement definitions: %w", kindName(badges), err)
 		}
-		if _, ok := registered[g]; !ok {
-			groups = append(groups, g)
+		if ord >= 1 && ord <= int64(n) {
+			classes[ord-1] = class
 		}
-		registered[g] = append(registered[g], id)
-		total++
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, nil, fmt.Errorf("register requirement definitions: %w", err)
+		return 0, nil, fmt.Errorf("look up %s requirement definitions: %w", kindName(badges), err)
+	}
+
+	// Outcomes per (rank or badge, version), in order of first appearance.
+	const (
+		recorded      = "recorded"
+		notInVersion  = "not_in_version"
+		overTheBudget = "over_budget"
+	)
+	type group struct {
+		ref     uuid.UUID
+		version int32
+		outcome string
+	}
+	listed := map[group][]string{}
+	var groups []group
+	note := func(g group, d definition) {
+		if _, ok := listed[g]; !ok {
+			groups = append(groups, g)
+		}
+		listed[g] = append(listed[g], fmt.Sprintf("%s (line %d)", d.reqID, d.line))
+	}
+	var rec []definition
+	for i, d := range defs {
+		switch classes[i] {
+		case "recorded":
+			budget.left-- // the unit has it already: it counts, nothing to write
+		case "version_defined":
+			note(group{d.ref, d.version, notInVersion}, d)
+		case "unknown":
+			if budget.left <= 0 {
+				note(group{d.ref, d.version, overTheBudget}, d)
+				continue
+			}
+			budget.left--
+			rec = append(rec, d)
+			note(group{d.ref, d.version, recorded}, d)
+		}
+	}
+	if len(rec) > 0 && !dryRun {
+		m := len(rec)
+		rRefs, rVersions, rIDs, rOrders := make([][16]byte, m), make([]int32, m), make([]string, m), make([]int32, m)
+		for i, d := range rec {
+			rRefs[i], rVersions[i], rIDs[i], rOrders[i] = d.ref, d.version, d.reqID, d.order
+		}
+		if _, err := tx.Exec(ctx, sqlfiles.Query("advancement_record_unit_definitions"), kind, unitID, jobID,
+			rRefs, rVersions, rIDs, rOrders); err != nil {
+			return 0, nil, fmt.Errorf("record the unit's %s requirement definitions: %w", kindName(badges), err)
+		}
+	}
+
+	were, wereNot := "were", "were not"
+	if dryRun {
+		were, wereNot = "would be", "would not be"
 	}
 	var issues []Issue
 	for _, g := range groups {
-		name := names[g.ref]
-		list := registered[g]
-		is := Issue{Severity: "warning", Code: codeRequirementNotFound, Item: name, Version: fmt.Sprint(g.version),
-			Message: fmt.Sprintf("%s (version %d): %d requirement id(s) from the file were not in the reference data and were registered as new definitions: %s.",
-				name, g.version, len(list), joinLimited(list, 12)),
+		name, list := names[g.ref], listed[g]
+		is := Issue{Severity: "warning", Item: name, Version: fmt.Sprint(g.version),
 			Details:     map[string]any{"count": len(list), "requirements": list},
-			Fingerprint: fmt.Sprintf("%s|%s|%d", codeRequirementNotFound, g.ref, g.version)}
+			Fingerprint: fmt.Sprintf("%s|%s|%d|%s", kind, g.ref, g.version, g.outcome)}
+		switch g.outcome {
+		case recorded:
+			is.Code = codeRequirementUnitDefined
+			is.Message = fmt.Sprintf("%s (version %d): %d requirement id(s) from the file are not in the shared reference data, which has nothing for this version; they %s recorded for this unit only: %s.",
+				name, g.version, len(list), were, joinLimited(list, 12))
+		case notInVersion:
+			is.Code = codeRequirementRefused
+			is.Message = fmt.Sprintf("%s (version %d): %d requirement id(s) from the file are not requirements of this version in the reference data, so their rows %s imported: %s.",
+				name, g.version, len(list), wereNot, joinLimited(list, 12))
+		case overTheBudget:
+			is.Code = codeRequirementRefused
+			is.Message = fmt.Sprintf("%s (version %d): %d requirement id(s) the reference data lacks %s imported: the file names more than %d such ids, the most one import records: %s.",
+				name, g.version, len(list), wereNot, budget.limit, joinLimited(list, 12))
+		}
+		is.Fingerprint = is.Code + "|" + is.Fingerprint
 		if badges {
 			is.Details["badge"] = name
 		} else {
@@ -189,7 +288,7 @@ func registerDefinitions(ctx context.Context, tx pgx.Tx, defs []definition, badg
 		}
 		issues = append(issues, is)
 	}
-	return total, issues, nil
+	return len(rec), issues, nil
 }
 
 func kindName(badges bool) string {

@@ -1,5 +1,6 @@
 -- advancement_existing_requirements: requirement progress already recorded for some scouts,
--- with the definition's (badge or rank, version, ids), for the dry-run preview.
+-- with the definition's (badge or rank, version, ids), for the dry-run preview: rows under the
+-- shared definitions and rows under the unit's own (unit_requirement_progress).
 --
 -- $1 scout ids (uuid[]).
 select 'badge' as kind, p.scout_id, p.merit_badge_id as item_id, d.version_year,
@@ -14,4 +15,10 @@ select 'rank', p.scout_id, p.rank_id, d.version_year, d.requirement_number, d.re
 from public.scout_rank_requirement_progress r
 join public.scout_rank_progress p on p.id = r.scout_rank_progress_id
 join public.bsa_rank_requirements d on d.id = r.requirement_id
-where p.scout_id = any($1::uuid[]);
+where p.scout_id = any($1::uuid[])
+union all
+select case when o.rank_id is not null then 'rank' else 'badge' end, u.scout_id, coalesce(o.rank_id, o.merit_badge_id),
+       o.version_year, o.requirement_number, o.requirement_number, u.status::text
+from public.unit_requirement_progress u
+join public.unit_requirement_definitions o on o.id = u.definition_id
+where u.scout_id = any($1::uuid[]);
