@@ -53,6 +53,10 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 	}
 	defer pool.Close()
 
+	store, inputFiles, err := storageFromEnv(logger)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
 	metrics := jobs.NewMetrics()
 	listenCfg := poolCfg.ConnConfig.Copy()
 	worker, err := jobs.NewWorker(jobs.Config{
@@ -60,7 +64,8 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) {
 			return pgx.ConnectConfig(ctx, listenCfg)
 		},
-		Handlers:         handlers(),
+		Handlers:         handlers(store),
+		InputFiles:       inputFiles,
 		WorkerID:         cfg.WorkerID,
 		Concurrency:      cfg.Concurrency,
 		LeaseDuration:    cfg.LeaseDuration,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chuckbox/importworker/internal/jobs"
 	"github.com/chuckbox/importworker/internal/scoutbook"
+	"github.com/chuckbox/importworker/internal/supabaseclient"
 	sqlfiles "github.com/chuckbox/importworker/sql"
 )
 
@@ -35,6 +36,9 @@ type Options struct {
 type TroopHandler struct {
 	// ChunkSize is the number of items written per transaction (default 4000).
 	ChunkSize int
+	// Storage reads uploaded files (import_jobs.input_path) with the service role key; nil
+	// when the worker has no Supabase API access (such jobs are then retried until it has).
+	Storage *supabaseclient.Client
 }
 
 // The write steps, in order. The name is also current_phase.
@@ -142,7 +146,8 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []string) (*staged, error) {
 	var hasCSV bool
 	var stagedJSON []byte
-	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&hasCSV, &stagedJSON); err != nil {
+	var inputPath *string
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&hasCSV, &stagedJSON, &inputPath); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
 	ref, err := loadReference(ctx, run.Pool())
@@ -158,6 +163,18 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		}
 		st, err = stageTroopCSV(in, ref, selected)
 		in.Close()
+	case inputPath != nil:
+		// The same streaming staging as input_csv, fed by the Storage download.
+		obj, openErr := openStoredInput(ctx, h.Storage, run.Job, *inputPath)
+		if openErr != nil {
+			return nil, openErr
+		}
+		st, err = stageTroopCSV(obj, ref, selected)
+		obj.Close()
+		if readErr := obj.Err(); readErr != nil {
+			// A stalled, cut-off or oversized download, whatever the parser made of it.
+			return nil, storageFailure(*inputPath, readErr)
+		}
 	case stagedJSON != nil:
 		st, err = stageStagedJSON(stagedJSON, ref, selected)
 	default:

@@ -138,3 +138,8 @@ drop trigger if exists import_jobs_check_input on public.import_jobs;
 create trigger import_jobs_check_input
     before insert or update of staged_data, input_csv, input_path, unit_id on public.import_jobs
     for each row execute function import_private.import_jobs_check_input();
+
+-- The retention purge looks up whether another job still names a file before deleting it.
+create index if not exists import_jobs_input_path_idx
+    on public.import_jobs (input_path)
+    where input_path is not null;
