@@ -169,7 +169,7 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		if openErr != nil {
 			return nil, openErr
 		}
-		st, err = stageTroopCSV(obj, ref, selected)
+		st, err = stageTroopCSV(endAtFailure{obj}, ref, selected)
 		obj.Close()
 		if readErr := obj.Err(); readErr != nil {
 			// A stalled, cut-off or oversized download, whatever the parser made of it.

@@ -169,15 +169,15 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 			return nil, err
 		}
 		defer obj.Close()
-		input = obj
+		input = endAtFailure{obj}
 	case stagedJSON != nil:
 		return nil, jobs.Permanentf("a scout history import reads the Scoutbook history report from input_csv or input_path; staged_data is only for troop imports")
 	default:
 		return nil, jobs.Permanentf("the job has no input: its file was purged after the retention period; upload the report again")
 	}
 	rep, err := scoutbook.ParseHistory(input)
-	if obj, ok := input.(*supabaseclient.Object); ok && obj.Err() != nil {
-		return nil, storageFailure(*inputPath, obj.Err())
+	if in, ok := input.(endAtFailure); ok && in.obj.Err() != nil {
+		return nil, storageFailure(*inputPath, in.obj.Err())
 	}
 	if err != nil {
 		var pe *scoutbook.HistoryParseError

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 
@@ -88,7 +89,10 @@ func storageFailure(path string, err error) error {
 	case supabaseclient.KindInvalid, supabaseclient.KindConflict:
 		return jobs.Permanentf("Supabase Storage refused to send the uploaded file %s/%s: %v", InputBucket, path, err)
 	default:
-		return fmt.Errorf("read the uploaded file: %w", err)
+		// Flattened to text on purpose: the queue takes a wrapped network error or unexpected
+		// EOF for a lost database connection and hands the job back without using an attempt,
+		// which would retry a failing Storage forever. This failure uses an attempt.
+		return fmt.Errorf("read the uploaded file: %s", err.Error())
 	}
 }
 
@@ -102,4 +106,17 @@ type InputFiles struct {
 func (f InputFiles) RemoveInputFiles(ctx context.Context, paths []string) error {
 	_, err := f.Storage.Remove(ctx, InputBucket, paths)
 	return err
+}
+
+// endAtFailure reads a download and ends it (io.EOF) at the first failure instead of passing
+// the error on: the parsers would report a transport failure as a problem of the file. The
+// caller must check the object's Err after parsing and discard what was parsed when it is set.
+type endAtFailure struct{ obj *supabaseclient.Object }
+
+func (r endAtFailure) Read(p []byte) (int, error) {
+	n, err := r.obj.Read(p)
+	if err != nil && err != io.EOF {
+		return n, io.EOF
+	}
+	return n, err
 }
