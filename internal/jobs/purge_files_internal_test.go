@@ -64,7 +64,10 @@ func TestPurgeDeletesUploadedFilesOfPurgedJobs(t *testing.T) {
 	require.Equal(t, 2, n, "the two old jobs are purged")
 
 	// Storage refuses for now: nothing is forgotten, the next sweep tries again.
-	srv.Fault = func(w http.ResponseWriter, r *http.Request) bool { w.WriteHeader(http.StatusServiceUnavailable); return true }
+	srv.Fault = func(w http.ResponseWriter, r *http.Request) bool {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return true
+	}
 	_, err = s.purgeInputFiles(ctx, files, quietLogger())
 	require.Error(t, err)
 	var pathLeft *string
