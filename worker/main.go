@@ -6,6 +6,7 @@
 //	worker run [flags]                       process jobs until SIGTERM
 //	worker generate [--scouts N --seed S]    write a synthetic Troop Advancement export
 //	worker demo                              local PostgreSQL + a realistic import with live progress
+//	worker submit --unit ID --file F [--follow]  upload an export and create its job as a leader
 //
 // Configuration comes from environment variables, overridden by flags; see `worker run -h`.
 package main
@@ -31,6 +32,7 @@ Commands:
   run        process import jobs until SIGTERM/SIGINT
   generate   write a synthetic Scoutbook export to stdout or --out
   demo       start a local PostgreSQL and run a realistic import with live progress
+  submit     upload an export to Supabase Storage and create its import job as a leader
 
 Run "worker <command> -h" for the command's flags.
 `
@@ -56,6 +58,8 @@ func realMain(args []string) int {
 		err = generateCommand(args[1:])
 	case "demo":
 		err = demoCommand(ctx, args[1:])
+	case "submit":
+		err = submitCommand(ctx, args[1:])
 	default:
 		fmt.Fprintf(os.Stderr, "worker: unknown command %q\n\n%s", args[0], usage)
 		return 2
