@@ -24,7 +24,7 @@ import (
 const Bucket = "imports"
 
 // MaxFileBytes is the imports bucket's limit (the worker reads no more either).
-const MaxFileBytes = 100 << 20
+const MaxFileBytes = 300 << 20
 
 // Job types a file can be submitted as.
 var Types = []string{"troop_advancement", "scout_history"}

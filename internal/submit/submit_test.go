@@ -175,7 +175,7 @@ func TestSubmitRefusedForOthers(t *testing.T) {
 	t.Run("a file over the bucket's limit", func(t *testing.T) {
 		_, err := f.db.Pool.Exec(context.Background(), `update storage.buckets set file_size_limit = 100 where id = 'imports'`)
 		require.NoError(t, err)
-		defer f.db.Pool.Exec(context.Background(), `update storage.buckets set file_size_limit = 104857600 where id = 'imports'`)
+		defer f.db.Pool.Exec(context.Background(), `update storage.buckets set file_size_limit = 314572800 where id = 'imports'`)
 		_, err = submit.Run(context.Background(), f.identity(f.project.user(f.leader)), submit.Options{UnitID: f.unit, File: f.csv, Out: io.Discard})
 		require.ErrorContains(t, err, "larger than the project accepts")
 		require.Zero(t, f.jobCount(t))

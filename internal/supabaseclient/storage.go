@@ -22,14 +22,14 @@ type Limits struct {
 	// IdleTimeout is how long a download may go without receiving a byte (default 30 s): a
 	// stalled transfer fails (transient) instead of holding the job forever.
 	IdleTimeout time.Duration
-	// MaxDownloadBytes is the largest object Open will read (default 100 MiB, the imports
+	// MaxDownloadBytes is the largest object Open will read (default 300 MiB, the imports
 	// bucket's own limit).
 	MaxDownloadBytes int64
 }
 
 // DefaultLimits are the limits of a new Client.
 func DefaultLimits() Limits {
-	return Limits{HeaderTimeout: 30 * time.Second, IdleTimeout: 30 * time.Second, MaxDownloadBytes: 100 << 20}
+	return Limits{HeaderTimeout: 30 * time.Second, IdleTimeout: 30 * time.Second, MaxDownloadBytes: 300 << 20}
 }
 
 // Object is a Storage object being downloaded: an io.ReadCloser streaming its bytes.

@@ -22,12 +22,13 @@
 
 -- The bucket ------------------------------------------------------------------------------------
 
--- Private (no public URLs), 100 MiB per file (a large district export is well under that;
--- the project's global upload limit may be lower), CSV and plain text only. Windows browsers
--- label .csv files application/vnd.ms-excel when Excel is installed, so that type is allowed
--- too; the worker parses the content whatever the label.
+-- Private (no public URLs), CSV and plain text only, 300 MiB per file: a troop export is
+-- 5-11 MB, a 2,000-scout district export near 300 MB (the project's global upload limit, 50 MB
+-- on the free plan, may be lower). Windows browsers label .csv files
+-- application/vnd.ms-excel when Excel is installed, so that type is allowed too; the worker
+-- parses the content whatever the label.
 insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
-values ('imports', 'imports', false, 104857600,
+values ('imports', 'imports', false, 314572800,
         array['text/csv', 'text/plain', 'application/csv', 'application/vnd.ms-excel'])
 on conflict (id) do update
 set public = excluded.public,

@@ -56,8 +56,8 @@ insert into storage.objects (id, bucket_id, name, owner, metadata) values
 -- ============================================================================================
 
 select results_eq($$ select public, file_size_limit from storage.buckets where id = 'imports' $$,
-    $$ values (false, 104857600::bigint) $$,
-    'bucket imports exists, is private and limits a file to 100 MiB');
+    $$ values (false, 314572800::bigint) $$,
+    'bucket imports exists, is private and limits a file to 300 MiB');
 select ok((select allowed_mime_types @> array['text/csv', 'text/plain'] from storage.buckets where id = 'imports'),
     'bucket imports accepts CSV and plain text');
 select ok((select not (allowed_mime_types && array['application/octet-stream', 'application/pdf', 'image/png'])
