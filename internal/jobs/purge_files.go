@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -22,6 +23,7 @@ type InputFiles interface {
 var (
 	sqlPurgeInputFiles     = sqlfiles.Query("purge_input_files")
 	sqlPurgeInputFilesDone = sqlfiles.Query("purge_input_files_done")
+	sqlPurgeOrphanUploads  = sqlfiles.Query("purge_orphan_uploads")
 )
 
 // purgeFilesBatch is how many files one Storage delete request names.
@@ -69,4 +71,27 @@ func (s *store) purgeInputFiles(ctx context.Context, files InputFiles, logger *s
 			return total, nil
 		}
 	}
+}
+
+// purgeOrphanUploads deletes uploads older than age that no job names (the job was never
+// created), a batch per call. It returns how many it deleted.
+func (s *store) purgeOrphanUploads(ctx context.Context, files InputFiles, age time.Duration) (int, error) {
+	if files == nil {
+		return 0, nil
+	}
+	rows, err := s.pool.Query(ctx, sqlPurgeOrphanUploads, age.Seconds(), purgeFilesBatch)
+	if err != nil {
+		return 0, fmt.Errorf("list orphaned uploads: %w", err)
+	}
+	paths, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return 0, fmt.Errorf("list orphaned uploads: %w", err)
+	}
+	if len(paths) == 0 {
+		return 0, nil
+	}
+	if err := files.RemoveInputFiles(ctx, paths); err != nil {
+		return 0, fmt.Errorf("delete orphaned uploads: %w", err)
+	}
+	return len(paths), nil
 }

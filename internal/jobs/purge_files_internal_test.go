@@ -123,3 +123,45 @@ func countWhere(t *testing.T, db *pgtest.DB, where string) int {
 	require.NoError(t, db.Pool.QueryRow(context.Background(), `select count(*) from import_jobs where `+where).Scan(&n))
 	return n
 }
+
+// An upload whose job was never created is deleted once it is older than the retention
+// period; a recent one, and one a job names, stay.
+func TestPurgeDeletesOrphanedUploads(t *testing.T) {
+	ctx := context.Background()
+	db := pgtest.NewDB(t)
+	unit := db.CreateUnit(t, "Troop 1")
+	leader := db.Leader(t, unit, "leader@example.org")
+	srv := supabasetest.New(t)
+	client, err := supabaseclient.New(srv.URL, "service-role-key")
+	require.NoError(t, err)
+
+	upload := func(name string, age time.Duration) string {
+		path := unit.String() + "/" + name
+		srv.Put("imports", path, []byte("csv"))
+		_, err := db.Pool.Exec(ctx, `insert into storage.objects (bucket_id, name, owner, created_at) values ('imports', $1, $2, now() - $3::interval)`,
+			path, leader.UserID, age.String())
+		require.NoError(t, err)
+		return path
+	}
+	day := 24 * time.Hour
+	orphan := upload("orphan.csv", 8*day)
+	recent := upload("recent.csv", time.Hour)
+	named := upload("named.csv", 8*day)
+	_, err = db.Pool.Exec(ctx, `insert into import_jobs (unit_id, created_by, type, input_path) values ($1, $2, 'troop_advancement', $3)`,
+		unit, leader.ProfileID, named)
+	require.NoError(t, err)
+
+	s := &store{pool: db.Pool}
+	n, err := s.purgeOrphanUploads(ctx, storageFiles{client}, 7*day)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	_, ok := srv.Object("imports", orphan)
+	require.False(t, ok, "the orphaned upload is deleted")
+	for _, p := range []string{recent, named} {
+		_, ok := srv.Object("imports", p)
+		require.True(t, ok, p)
+	}
+	n, err = s.purgeOrphanUploads(ctx, nil, 7*day)
+	require.NoError(t, err)
+	require.Zero(t, n, "nothing without Storage access")
+}

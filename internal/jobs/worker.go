@@ -310,6 +310,11 @@ func (w *Worker) purgeLoop(ctx context.Context) {
 		} else if n > 0 {
 			w.logger.Info("deleted uploaded files of purged jobs", slog.Int("files", n))
 		}
+		if n, err := w.store.purgeOrphanUploads(ctx, w.cfg.InputFiles, w.cfg.RetainCompleted); err != nil && ctx.Err() == nil {
+			w.logger.Error("deleting orphaned uploads failed", slog.Any("error", err))
+		} else if n > 0 {
+			w.logger.Info("deleted uploads no job names", slog.Int("files", n))
+		}
 		select {
 		case <-ctx.Done():
 			return
