@@ -200,8 +200,12 @@ func (c *Client) Upload(ctx context.Context, bucket, path string, r io.Reader, c
 		err  error
 	}
 	done := make(chan result, 1)
+	// UploadFile sets the file's Content-Type on its client's shared headers, where it would
+	// stay for every later request of that client (a JSON delete would go out as text/csv):
+	// each upload gets its own Storage client, with this identity's headers.
+	uploader := storage_go.NewClient(c.url+"/storage/v1", c.token, map[string]string{"apikey": c.key})
 	go func() {
-		resp, err := c.storage().UploadFile(bucket, escapePath(path), body, storage_go.FileOptions{
+		resp, err := uploader.UploadFile(bucket, escapePath(path), body, storage_go.FileOptions{
 			ContentType: &contentType, Upsert: &upsert, CacheControl: &cacheControl,
 		})
 		done <- result{resp, err}

@@ -207,3 +207,17 @@ func TestServiceFromEnv(t *testing.T) {
 	require.Equal(t, "https://x.supabase.co", c.URL())
 	require.NotContains(t, c.String(), serviceKey)
 }
+
+// An upload leaves the client's other requests alone: a delete after it is still JSON.
+func TestUploadDoesNotChangeLaterRequests(t *testing.T) {
+	srv := supabasetest.New(t)
+	c := userClient(t, srv)
+	require.NoError(t, c.Upload(context.Background(), "imports", "u/a.csv", strings.NewReader("a"), "text/csv"))
+	_, err := c.Remove(context.Background(), "imports", []string{"u/a.csv"})
+	require.NoError(t, err)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2)
+	require.Equal(t, http.MethodDelete, reqs[1].Method)
+	require.Equal(t, []string{"application/json"}, reqs[1].Header.Values("Content-Type"))
+	require.Equal(t, "Bearer "+userToken, reqs[1].Header.Get("Authorization"))
+}
