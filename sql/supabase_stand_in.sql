@@ -170,3 +170,103 @@ alter publication supabase_realtime owner to postgres;
 
 -- 5. No default privileges: since 2026-10-30 Supabase no longer auto-grants new public
 -- tables, so the migrations carry explicit grants and the stand-in copies no default ACLs.
+
+-- 6. storage: the parts of Supabase Storage's schema the migrations touch (test double).
+-- On Supabase the Storage service creates these itself, owned by its own admin role; the
+-- project's migrations only add a bucket row and policies on storage.objects. Supabase lets
+-- postgres create policies on storage.objects through its supautils extension; here postgres
+-- owns the two tables so the same CREATE POLICY statements run as postgres.
+create schema if not exists storage;
+grant usage on schema storage to postgres, anon, authenticated, service_role;
+
+-- Buckets: a private bucket has public = false; file_size_limit is in bytes;
+-- allowed_mime_types NULL means any type.
+create table if not exists storage.buckets (
+    id text primary key,
+    name text not null,
+    owner uuid,
+    owner_id text,
+    public boolean default false,
+    avif_autodetection boolean default false,
+    file_size_limit bigint,
+    allowed_mime_types text[],
+    created_at timestamptz default now(),
+    updated_at timestamptz default now()
+);
+create unique index if not exists bname on storage.buckets (name);
+comment on table storage.buckets is 'Local stand-in for Supabase Storage buckets (test double).';
+
+-- Objects: one row per stored file. The Storage service inserts the row as the caller's role
+-- (so the insert policies decide who may upload), with owner = the caller's auth.uid() and
+-- metadata such as size and mimetype; name is the path inside the bucket.
+create table if not exists storage.objects (
+    id uuid primary key default gen_random_uuid(),
+    bucket_id text references storage.buckets (id),
+    name text,
+    owner uuid,
+    owner_id text,
+    metadata jsonb,
+    user_metadata jsonb,
+    path_tokens text[] generated always as (string_to_array(name, '/')) stored,
+    version text,
+    created_at timestamptz default now(),
+    updated_at timestamptz default now(),
+    last_accessed_at timestamptz default now()
+);
+create unique index if not exists bucketid_objname on storage.objects (bucket_id, name);
+comment on table storage.objects is 'Local stand-in for Supabase Storage objects (test double).';
+
+alter table storage.buckets enable row level security;
+alter table storage.objects enable row level security;
+alter table storage.buckets owner to postgres;
+alter table storage.objects owner to postgres;
+
+-- Supabase grants the API roles every privilege on both tables and lets policies decide.
+grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
+
+-- storage.foldername('a/b/c.csv') = {a,b}: the folders of a path, as policies use it.
+create or replace function storage.foldername(name text) returns text[]
+    language sql immutable
+as $$
+    select (string_to_array(name, '/'))[1:cardinality(string_to_array(name, '/')) - 1]
+$$;
+
+-- storage.filename('a/b/c.csv') = 'c.csv'.
+create or replace function storage.filename(name text) returns text
+    language sql immutable
+as $$
+    select (string_to_array(name, '/'))[cardinality(string_to_array(name, '/'))]
+$$;
+
+-- storage.extension('a/b/c.csv') = 'csv'.
+create or replace function storage.extension(name text) returns text
+    language sql immutable
+as $$
+    select reverse(split_part(reverse(storage.filename(name)), '.', 1))
+$$;
+
+grant execute on function storage.foldername(text), storage.filename(text), storage.extension(text)
+    to postgres, anon, authenticated, service_role;
+
+-- Supabase refuses a DELETE on the storage tables unless the session says it comes from the
+-- Storage service (which removes the stored bytes too): files are deleted through the Storage
+-- API, never with SQL.
+create or replace function storage.protect_delete() returns trigger
+    language plpgsql
+as $$
+begin
+    if coalesce(current_setting('storage.allow_delete_query', true), 'false') <> 'true' then
+        raise exception 'Direct deletion from storage tables is not allowed. Use the Storage API instead.'
+            using errcode = '42501';
+    end if;
+    return null;
+end
+$$;
+drop trigger if exists protect_buckets_delete on storage.buckets;
+create trigger protect_buckets_delete
+    before delete on storage.buckets
+    for each statement execute function storage.protect_delete();
+drop trigger if exists protect_objects_delete on storage.objects;
+create trigger protect_objects_delete
+    before delete on storage.objects
+    for each statement execute function storage.protect_delete();

@@ -23,6 +23,7 @@ var commands = []command{
 	{"run", "process import jobs until SIGTERM/SIGINT (or until idle with --exit-when-idle)", runCommand},
 	{"generate", "write a synthetic Scoutbook export to stdout or --out", generateCommand},
 	{"demo", "start a local PostgreSQL and run a realistic import with live progress", demoCommand},
+	{"submit", "upload an export to Supabase Storage and create its import job as a leader", submitCommand},
 }
 
 // Command-line outcomes every subcommand shares: help was asked for (exit 0), or a usage

@@ -93,7 +93,7 @@ func demoCommand(ctx context.Context, args []string) error {
 		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) {
 			return pgx.Connect(ctx, cluster.URL("troop_demo", "postgres"))
 		},
-		Handlers:    handlers(),
+		Handlers:    handlers(nil),
 		WorkerID:    "demo-worker",
 		Concurrency: 2,
 		Logger:      logger,

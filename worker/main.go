@@ -6,6 +6,7 @@
 //	worker run [flags]                       process jobs until SIGTERM
 //	worker generate [--scouts N --seed S]    write a synthetic Troop Advancement export
 //	worker demo                              local PostgreSQL + a realistic import with live progress
+//	worker submit --unit ID --file F [--follow]  upload an export and create its job as a leader
 //
 // Configuration comes from environment variables, overridden by flags; see `worker run -h`.
 // Every subcommand parses its flags the same way (cli.go): -h exits 0, a mistake exits 2.

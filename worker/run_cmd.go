@@ -39,6 +39,10 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 	if u, err := url.Parse(cfg.DatabaseURL); err == nil && u.Port() == "6543" {
 		logger.Warn("DATABASE_URL uses port 6543 (Supavisor transaction mode): LISTEN/NOTIFY does not work there; use the session mode port 5432 or the direct connection")
 	}
+	store, inputFiles, err := storageFromEnv(logger)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
 	poolCfg, err := pgxpool.ParseConfig(cfg.DatabaseURL)
 	if err != nil {
 		return fmt.Errorf("parse DATABASE_URL: %w", err)
@@ -60,7 +64,8 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) {
 			return pgx.ConnectConfig(ctx, listenCfg)
 		},
-		Handlers:         handlers(),
+		Handlers:         handlers(store),
+		InputFiles:       inputFiles,
 		WorkerID:         cfg.WorkerID,
 		Concurrency:      cfg.Concurrency,
 		LeaseDuration:    cfg.LeaseDuration,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chuckbox/importworker/internal/jobs"
 	"github.com/chuckbox/importworker/internal/scoutbook"
+	"github.com/chuckbox/importworker/internal/supabaseclient"
 	sqlfiles "github.com/chuckbox/importworker/sql"
 )
 
@@ -44,6 +45,9 @@ type TroopHandler struct {
 	MaxProblemRows int
 	// Limits bound the rows, scouts and requirement ids of one file (zero: the defaults).
 	Limits Limits
+	// Storage reads uploaded files (import_jobs.input_path) with the service role key; nil
+	// when the worker has no Supabase API access (such jobs are then retried until it has).
+	Storage *supabaseclient.Client
 }
 
 // The write steps, in order. The name is also current_phase.
@@ -167,7 +171,8 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 	rows := newRowReporter(opts.Strict, h.MaxProblemRows, flush)
 	var hasCSV bool
 	var stagedJSON []byte
-	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&hasCSV, &stagedJSON); err != nil {
+	var inputPath *string
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&hasCSV, &stagedJSON, &inputPath); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
 	ref, err := loadReference(ctx, run.Pool())
@@ -183,6 +188,18 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		}
 		st, err = stageTroopCSV(in, ref, selected, rows, h.Limits)
 		in.Close()
+	case inputPath != nil:
+		// The same streaming staging as input_csv, fed by the Storage download.
+		obj, openErr := openStoredInput(ctx, h.Storage, run.Job, *inputPath)
+		if openErr != nil {
+			return nil, openErr
+		}
+		st, err = stageTroopCSV(endAtFailure{obj}, ref, selected, rows, h.Limits)
+		obj.Close()
+		if readErr := obj.Err(); readErr != nil {
+			// A stalled, cut-off or oversized download, whatever the parser made of it.
+			return nil, storageFailure(*inputPath, readErr)
+		}
 	case stagedJSON != nil:
 		st, err = stageStagedJSON(stagedJSON, ref, selected, rows, h.Limits)
 	default:

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/chuckbox/importworker/internal/jobs"
 	"github.com/chuckbox/importworker/internal/scoutbook"
+	"github.com/chuckbox/importworker/internal/supabaseclient"
 	sqlfiles "github.com/chuckbox/importworker/sql"
 )
 
@@ -32,13 +34,18 @@ type HistoryOptions struct {
 }
 
 // HistoryHandler imports a Scoutbook "Scouts BSA History Report" (one scout) from
-// import_jobs.input_csv. Its zero value is ready to use.
+// import_jobs.input_csv or the uploaded file named by input_path. Its zero value is ready to
+// use for input_csv.
 //
 // The report's ranks, badges and requirements go through the troop import's staged model and
 // write statements, so they follow the same rules: exact requirement ids within (rank or
 // badge, version), never a downgrade, nothing rewritten on a re-import. Leadership positions
 // and activity totals are upserted on natural keys, so a re-import adds nothing either.
-type HistoryHandler struct{}
+type HistoryHandler struct {
+	// Storage reads uploaded files (import_jobs.input_path) with the service role key; nil
+	// when the worker has no Supabase API access.
+	Storage *supabaseclient.Client
+}
 
 // historySteps are the write steps, in order; the name is also current_phase. Each step is
 // one chunk (one transaction with the checkpoint): a report is a few hundred items at most.
@@ -147,25 +154,37 @@ func (h HistoryHandler) Handle(ctx context.Context, run *jobs.Run) error {
 // reference data. Nothing is written.
 func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOptions) (*historyStaged, error) {
 	job := run.Job
-	var csvText *string
+	var csvText, inputPath *string
 	var stagedJSON []byte
 	var size *int64
 	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID, scoutbook.HistoryMaxBytes).
-		Scan(&size, &csvText, &stagedJSON); err != nil {
+		Scan(&size, &csvText, &stagedJSON, &inputPath); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
+	var input io.Reader
 	switch {
 	case size != nil && *size > scoutbook.HistoryMaxBytes:
 		// Checked in the database: the oversized text is never loaded into the worker.
 		return nil, jobs.Permanentf("the file is %.1f MB, more than the %d MB a scout history report can be; nothing was imported",
 			float64(*size)/(1<<20), scoutbook.HistoryMaxBytes>>20)
 	case csvText != nil:
+		input = strings.NewReader(*csvText)
+	case inputPath != nil:
+		obj, err := openStoredInput(ctx, h.Storage, job, *inputPath)
+		if err != nil {
+			return nil, err
+		}
+		defer obj.Close()
+		input = endAtFailure{obj}
 	case stagedJSON != nil:
-		return nil, jobs.Permanentf("a scout history import reads the Scoutbook history report from input_csv; staged_data is only for troop imports")
+		return nil, jobs.Permanentf("a scout history import reads the Scoutbook history report from input_csv or input_path; staged_data is only for troop imports")
 	default:
 		return nil, jobs.Permanentf("the job has no input: its file was purged after the retention period; upload the report again")
 	}
-	rep, err := scoutbook.ParseHistory(strings.NewReader(*csvText))
+	rep, err := scoutbook.ParseHistory(input)
+	if in, ok := input.(endAtFailure); ok && in.obj.Err() != nil {
+		return nil, storageFailure(*inputPath, in.obj.Err())
+	}
 	if err != nil {
 		var pe *scoutbook.HistoryParseError
 		if errors.As(err, &pe) {

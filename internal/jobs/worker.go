@@ -50,6 +50,9 @@ type Config struct {
 	PurgeInterval   time.Duration
 	RetainCompleted time.Duration
 	RetainFailed    time.Duration
+	// InputFiles deletes the Storage files of purged jobs (nil: they are left in place and
+	// a warning says so).
+	InputFiles InputFiles
 	// ExitWhenIdle makes Run return once no job is running and none is runnable.
 	ExitWhenIdle bool
 	// Backoff for transient failures (default DefaultBackoff).
@@ -307,6 +310,16 @@ func (w *Worker) purgeLoop(ctx context.Context) {
 			w.logger.Error("purge of old inputs failed", slog.Any("error", err))
 		} else if n > 0 {
 			w.logger.Info("purged inputs of old finished jobs", slog.Int("jobs", n))
+		}
+		if n, err := w.store.purgeInputFiles(ctx, w.cfg.InputFiles, w.logger); err != nil && ctx.Err() == nil {
+			w.logger.Error("deleting uploaded files of purged jobs failed", slog.Any("error", err))
+		} else if n > 0 {
+			w.logger.Info("deleted uploaded files of purged jobs", slog.Int("files", n))
+		}
+		if n, err := w.store.purgeOrphanUploads(ctx, w.cfg.InputFiles, w.cfg.RetainCompleted); err != nil && ctx.Err() == nil {
+			w.logger.Error("deleting orphaned uploads failed", slog.Any("error", err))
+		} else if n > 0 {
+			w.logger.Info("deleted uploads no job names", slog.Int("files", n))
 		}
 		select {
 		case <-ctx.Done():

@@ -111,11 +111,11 @@ select lives_ok($$ insert into public.import_jobs (unit_id, created_by, type, in
 
 select throws_ok($$ insert into public.import_jobs (unit_id, created_by, type)
                     values ('cccccccc-cccc-4ccc-8ccc-cccccccccccc', '20000000-0000-4000-8000-000000000001', 'troop_advancement') $$,
-    '23514', 'new row for relation "import_jobs" violates check constraint "import_jobs_one_input_check"',
+    '23514', 'an import job needs exactly one input: input_path (a file uploaded to Storage), input_csv or staged_data',
     'a job needs an input: neither staged_data nor input_csv is rejected');
 select throws_ok($$ insert into public.import_jobs (unit_id, created_by, type, input_csv, staged_data)
                     values ('cccccccc-cccc-4ccc-8ccc-cccccccccccc', '20000000-0000-4000-8000-000000000001', 'troop_advancement', 'csv', '{}') $$,
-    '23514', 'new row for relation "import_jobs" violates check constraint "import_jobs_one_input_check"',
+    '23514', 'an import job needs exactly one input: input_path (a file uploaded to Storage), input_csv or staged_data',
     'a job has exactly one input: both staged_data and input_csv is rejected');
 select lives_ok($$ insert into public.import_jobs (unit_id, created_by, type, staged_data)
                    values ('cccccccc-cccc-4ccc-8ccc-cccccccccccc', '20000000-0000-4000-8000-000000000001', 'troop_advancement', '{"scouts": []}') $$,
@@ -269,7 +269,7 @@ select results_eq($$ select attname::text collate "default" from pg_attribute
                      where attrelid = 'public.import_jobs'::regclass and attnum > 0 and not attisdropped
                        and has_column_privilege('authenticated', attrelid, attnum, 'INSERT')
                      order by attname $$,
-    $$ values ('idempotency_key'), ('input_csv'), ('options'), ('selected_scout_ids'), ('staged_data'), ('type'), ('unit_id') $$,
+    $$ values ('idempotency_key'), ('input_csv'), ('input_path'), ('options'), ('selected_scout_ids'), ('staged_data'), ('type'), ('unit_id') $$,
     'authenticated may insert exactly the client columns');
 select results_eq($$ select attname::text collate "default" from pg_attribute
                      where attrelid = 'public.import_jobs'::regclass and attnum > 0 and not attisdropped
