@@ -173,8 +173,11 @@ func stageTroopCSV(r io.Reader, ref *reference, selected []string) (*staged, err
 			break
 		}
 		if err != nil {
+			// A row-level problem is recorded and reading goes on; a fatal one (a malformed
+			// file, or the input stream failing: lost connection, cancel, shutdown) ends
+			// staging, as the reader returns it again on every later call.
 			var pe *scoutbook.ParseError
-			if errors.As(err, &pe) && !errors.Is(err, scoutbook.ErrMalformed) {
+			if errors.As(err, &pe) && !pe.Fatal {
 				s.st.stats.Rows++
 				s.st.stats.InvalidRows++
 				s.st.rowErrors = append(s.st.rowErrors, Issue{
