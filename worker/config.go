@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chuckbox/importworker/internal/jobs"
 )
 
 // runConfig is the configuration of `worker run`: environment variables, overridden by flags.
@@ -27,6 +29,8 @@ type runConfig struct {
 	RetainCompleted  time.Duration
 	RetainFailed     time.Duration
 	ExitWhenIdle     bool
+	// Sessions bound what a frozen worker's database sessions can hold (locks, connections).
+	Sessions jobs.SessionLimits
 }
 
 // parseRunConfig reads the environment (getenv) and then args. Every value is validated; the
@@ -46,6 +50,7 @@ func parseRunConfig(args []string, getenv func(string) string) (runConfig, error
 		LogFormat:        "json",
 		RetainCompleted:  7 * 24 * time.Hour,
 		RetainFailed:     30 * 24 * time.Hour,
+		Sessions:         jobs.DefaultSessionLimits,
 	}
 	var errs []error
 	envString := func(name string, dst *string) {
@@ -84,6 +89,10 @@ func parseRunConfig(args []string, getenv func(string) string) (runConfig, error
 	envString("LOG_FORMAT", &def.LogFormat)
 	envDuration("WORKER_RETAIN_COMPLETED", &def.RetainCompleted)
 	envDuration("WORKER_RETAIN_FAILED", &def.RetainFailed)
+	envDuration("WORKER_IDLE_IN_TRANSACTION_TIMEOUT", &def.Sessions.IdleInTransaction)
+	envDuration("WORKER_LOCK_TIMEOUT", &def.Sessions.LockTimeout)
+	envDuration("WORKER_STATEMENT_TIMEOUT", &def.Sessions.StatementTimeout)
+	envDuration("WORKER_TCP_KEEPALIVE", &def.Sessions.KeepAlive)
 	if len(errs) > 0 {
 		return runConfig{}, errors.Join(errs...)
 	}
@@ -102,6 +111,14 @@ func parseRunConfig(args []string, getenv func(string) string) (runConfig, error
 	fs.StringVar(&cfg.LogFormat, "log-format", def.LogFormat, "json or text (env LOG_FORMAT)")
 	fs.DurationVar(&cfg.RetainCompleted, "retain-completed", def.RetainCompleted, "keep inputs of completed jobs this long (env WORKER_RETAIN_COMPLETED)")
 	fs.DurationVar(&cfg.RetainFailed, "retain-failed", def.RetainFailed, "keep inputs of failed/cancelled jobs (retryable) this long (env WORKER_RETAIN_FAILED)")
+	fs.DurationVar(&cfg.Sessions.IdleInTransaction, "idle-in-transaction-timeout", def.Sessions.IdleInTransaction,
+		"end a worker session idle inside a transaction this long, releasing a frozen worker's locks; negative disables (env WORKER_IDLE_IN_TRANSACTION_TIMEOUT)")
+	fs.DurationVar(&cfg.Sessions.LockTimeout, "lock-timeout", def.Sessions.LockTimeout,
+		"fail a worker statement that waits this long for a lock; 0 keeps the server's setting (env WORKER_LOCK_TIMEOUT)")
+	fs.DurationVar(&cfg.Sessions.StatementTimeout, "statement-timeout", def.Sessions.StatementTimeout,
+		"fail a worker statement that runs this long; 0 keeps the server's setting (env WORKER_STATEMENT_TIMEOUT)")
+	fs.DurationVar(&cfg.Sessions.KeepAlive, "tcp-keepalive", def.Sessions.KeepAlive,
+		"TCP keepalive idle time and interval on the worker's connections; negative disables (env WORKER_TCP_KEEPALIVE)")
 	fs.BoolVar(&cfg.ExitWhenIdle, "exit-when-idle", false, "exit once no job is running or runnable (scripts, tests)")
 	if err := fs.Parse(args); err != nil {
 		return runConfig{}, errUsage
@@ -131,6 +148,10 @@ func (c runConfig) validate() error {
 	}
 	if c.ProgressInterval < 50*time.Millisecond {
 		errs = append(errs, fmt.Errorf("WORKER_PROGRESS_INTERVAL must be at least 50ms, got %s", c.ProgressInterval))
+	}
+	if c.Sessions.IdleInTransaction > 0 && c.Sessions.IdleInTransaction >= c.LeaseDuration {
+		errs = append(errs, fmt.Errorf("WORKER_IDLE_IN_TRANSACTION_TIMEOUT (%s) must be shorter than WORKER_LEASE_DURATION (%s), "+
+			"so that a frozen worker's locks are gone when its job is rescued", c.Sessions.IdleInTransaction, c.LeaseDuration))
 	}
 	if c.ShutdownGrace < time.Second {
 		errs = append(errs, fmt.Errorf("WORKER_SHUTDOWN_GRACE must be at least 1s, got %s", c.ShutdownGrace))
