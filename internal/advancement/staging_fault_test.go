@@ -90,14 +90,16 @@ func (sw *stagingWorker) waitClaimed(t *testing.T, within time.Duration) jobs.Jo
 	}
 }
 
-// streamingBackend waits until a backend of f's database is running query (matched on the
-// leading comment of its .sql file) and returns its pid.
+// streamingBackend waits until a backend of f's database is in the middle of sending the
+// result of query (matched on the leading comment of its .sql file): it waits for the worker
+// to read on (ClientWrite), so rows have been sent and more are coming. It returns its pid.
 func streamingBackend(t *testing.T, f *troopFixture, queryName string) int {
 	t.Helper()
 	var pid int
 	require.Eventually(t, func() bool {
 		err := f.db.Pool.QueryRow(context.Background(), `select pid from pg_stat_activity
-			where datname = current_database() and state = 'active' and query like '-- ' || $1 || '%'
+			where datname = current_database() and state = 'active' and wait_event = 'ClientWrite'
+			  and query like '-- ' || $1 || '%'
 			limit 1`, queryName).Scan(&pid)
 		return err == nil
 	}, 60*time.Second, 2*time.Millisecond, "no backend ran %s", queryName)
@@ -163,18 +165,15 @@ func TestStagingStreamInterruptedHandsJobBack(t *testing.T) {
 	require.True(t, sw.w.Ready() || sw.w.PollingOnly(), "the worker is still running")
 }
 
-// A dry run whose read of the unit's existing requirement progress is cut: the attempt is
-// handed back instead of completing with a preview drawn from part of the rows, and the
-// retried dry run gives the same preview as an uninterrupted one.
+// A dry run whose input stream is cut in the middle of the file: the attempt is handed back
+// instead of completing with a preview drawn from part of the rows, and the retried dry run
+// gives the same preview as an uninterrupted one.
 func TestDryRunInterruptedReadIsRetried(t *testing.T) {
-	opts := scoutgen.DefaultTroopOptions()
-	csv := generate(t, opts)
+	csv, roster := bigExport(t)
 	f := newTroop(t)
-	f.seedRoster(t, scoutgen.Roster(opts))
-	f.submit(t, csv, nil)
-	f.runWorker(t, advancement.TroopHandler{})
+	f.seedRoster(t, roster)
 
-	// The preview of an uninterrupted dry run of the same file: everything is a duplicate now.
+	// The preview of an uninterrupted dry run of the same file.
 	refID := f.submit(t, csv, map[string]any{"dryRun": true})
 	f.runWorker(t, advancement.TroopHandler{})
 	wantPreview := f.job(t, refID).RawResult["preview"]
@@ -182,7 +181,7 @@ func TestDryRunInterruptedReadIsRetried(t *testing.T) {
 
 	id := f.submit(t, csv, map[string]any{"dryRun": true})
 	sw := startStagingWorker(t, f, 3*time.Second)
-	pid := streamingBackend(t, f, "advancement_existing_requirements")
+	pid := streamingBackend(t, f, "advancement_stream_input")
 	var terminated bool
 	require.NoError(t, f.db.Pool.QueryRow(context.Background(), `select pg_terminate_backend($1)`, pid).Scan(&terminated))
 	require.True(t, terminated)
@@ -210,6 +209,7 @@ func TestCancelDuringStaging(t *testing.T) {
 	require.Equal(t, jobs.OutcomeCancelled, sw.waitEnded(t, 30*time.Second))
 	got := f.job(t, id)
 	require.Equal(t, "cancelled", got.Status)
+	require.Zero(t, got.TotalItems, "staging stopped before the end of the file")
 	require.Zero(t, f.count(t, `select count(*) from scout_rank_progress`), "nothing was written")
 
 	// The worker is alive: the unit's next job runs.
@@ -239,7 +239,26 @@ func TestShutdownDuringStaging(t *testing.T) {
 	released := f.job(t, id)
 	require.Equal(t, "pending", released.Status)
 	require.Zero(t, released.Attempt)
+	require.Zero(t, released.TotalItems, "staging stopped before the end of the file")
 
 	f.runWorker(t, advancement.TroopHandler{ChunkSize: 2000})
+	require.Equal(t, "completed", f.job(t, id).Status)
+}
+
+// A lease lost while the input is read (another worker took the job over): staging stops at
+// once and writes nothing; the worker goes on, and the job, rescued after its lease, completes.
+func TestLeaseLostDuringStaging(t *testing.T) {
+	csv, roster := bigExport(t)
+	f := newTroop(t)
+	f.seedRoster(t, roster)
+	id := f.submit(t, csv, nil)
+	sw := startStagingWorker(t, f, 3*time.Second)
+	streamingBackend(t, f, "advancement_stream_input")
+	// What a takeover looks like to this worker: the lease token is no longer its own.
+	f.exec(t, `update import_jobs set lease_token = gen_random_uuid() where id = $1`, id)
+	require.Equal(t, jobs.OutcomeLeaseLost, sw.waitEnded(t, 30*time.Second), "the heartbeat notices the lost lease")
+	require.Zero(t, f.job(t, id).TotalItems, "staging stopped before the end of the file")
+	require.Zero(t, f.count(t, `select count(*) from scout_rank_progress`), "nothing was written")
+	require.Equal(t, jobs.OutcomeCompleted, sw.waitEnded(t, 120*time.Second), "rescued after its lease and completed")
 	require.Equal(t, "completed", f.job(t, id).Status)
 }
