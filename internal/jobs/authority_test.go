@@ -33,8 +33,8 @@ func TestJobOfFormerLeaderFailsWhenClaimed(t *testing.T) {
 			row := e.job(t, id)
 			require.Equal(t, "failed", row.Status)
 			require.Equal(t, 1, row.Attempt)
-			require.Contains(t, row.ErrorMessage, "no longer an active leader of the unit")
-			require.Contains(t, row.ErrorMessage, "nothing was imported")
+			require.Contains(t, row.ErrorMessage, "no longer an active leader of the unit, so the import was not run")
+			require.Contains(t, row.ErrorMessage, "a current leader of the unit can upload the file again")
 		})
 	}
 

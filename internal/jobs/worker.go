@@ -559,7 +559,7 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 // ErrCreatorNotLeader is the permanent error of a job whose creator may no longer import for
 // its unit.
 var ErrCreatorNotLeader = errors.New("the leader who started this import is no longer an active leader of the unit, " +
-	"so it was not run and nothing was imported; a current leader of the unit can upload the file again")
+	"so the import was not run (a part imported by an earlier attempt stays); a current leader of the unit can upload the file again")
 
 // checkAuthority fails the job when its creator is no longer an active leader of the unit: the
 // worker bypasses row-level security, so the right to import is checked again at every start
