@@ -347,7 +347,7 @@ func TestChaos(t *testing.T) {
 		// Let the run make progress before each fault: a random number of items.
 		ctx := context.Background()
 		before, _ := progressMark(ctx, db)
-		step := 300 + rng.IntN(2500)
+		step := 200 + rng.IntN(1500)
 		poll(time.Until(deadline), func(ctx context.Context) (bool, error) {
 			n, err := progressMark(ctx, db)
 			return n >= before+step, err
