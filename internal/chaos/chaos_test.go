@@ -349,6 +349,9 @@ func TestChaos(t *testing.T) {
 		before, _ := progressMark(ctx, db)
 		step := 200 + rng.IntN(1500)
 		poll(time.Until(deadline), func(ctx context.Context) (bool, error) {
+			if finished, err := allFinished(ctx, db); err != nil || finished {
+				return finished, err
+			}
 			n, err := progressMark(ctx, db)
 			return n >= before+step, err
 		})
