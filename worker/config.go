@@ -123,6 +123,13 @@ func parseRunConfig(args []string, getenv func(string) string) (runConfig, error
 	if err := fs.Parse(args); err != nil {
 		return runConfig{}, errUsage
 	}
+	// The idle-in-transaction default follows a short lease (it must stay below it); a value
+	// set on purpose is validated instead.
+	idleSet := getenv("WORKER_IDLE_IN_TRANSACTION_TIMEOUT") != ""
+	fs.Visit(func(f *flag.Flag) { idleSet = idleSet || f.Name == "idle-in-transaction-timeout" })
+	if !idleSet && cfg.Sessions.IdleInTransaction >= cfg.LeaseDuration {
+		cfg.Sessions.IdleInTransaction = cfg.LeaseDuration / 2
+	}
 	return cfg, cfg.validate()
 }
 

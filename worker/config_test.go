@@ -98,6 +98,17 @@ func TestParseRunConfigFlagsOverrideEnvironment(t *testing.T) {
 	require.Equal(t, 10*time.Second, cfg.PollInterval, "not overridden: the default stays")
 }
 
+// The idle-in-transaction default stays below a short lease; a value set on purpose is kept.
+func TestParseRunConfigIdleTimeoutFollowsShortLease(t *testing.T) {
+	cfg, err := parseRunConfig([]string{"--lease-duration=6s"}, envOf(map[string]string{"DATABASE_URL": testDatabaseURL}))
+	require.NoError(t, err)
+	require.Equal(t, 3*time.Second, cfg.Sessions.IdleInTransaction)
+	cfg, err = parseRunConfig([]string{"--lease-duration=6s", "--idle-in-transaction-timeout=2s"},
+		envOf(map[string]string{"DATABASE_URL": testDatabaseURL}))
+	require.NoError(t, err)
+	require.Equal(t, 2*time.Second, cfg.Sessions.IdleInTransaction)
+}
+
 // Every validation error names the variable to fix.
 func TestParseRunConfigErrorsNameTheVariable(t *testing.T) {
 	for _, tc := range []struct {
