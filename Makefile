@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 PKGS := ./...
 
-.PHONY: help deps demo test test-go test-sql vet bench fuzz build docker-build clean
+.PHONY: help deps demo test test-go test-sql vet bench fuzz chaos build docker-build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ bench: deps ## benchmarks (figures in the README)
 fuzz: ## a short run of every fuzz target
 	for t in FuzzTroopReader FuzzParseDate FuzzNormalizeBadgeName FuzzParseHistory; do \
 	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 10s ./internal/scoutbook || exit 1; done
+
+chaos: deps ## chaos run: kill, freeze and stop workers, restart and crash PostgreSQL mid-import; compare with a clean run (~1 min)
+	CHAOS=1 $(GO) test -count=1 -timeout 10m -v -run '^TestChaos$$' ./internal/chaos
 
 build: ## build bin/worker
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o bin/worker ./worker

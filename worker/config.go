@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chuckbox/importworker/internal/jobs"
 )
 
 // runConfig is the configuration of `worker run`: environment variables, overridden by flags.
@@ -28,6 +30,8 @@ type runConfig struct {
 	RetainCompleted  time.Duration
 	RetainFailed     time.Duration
 	ExitWhenIdle     bool
+	// Sessions bound what a frozen worker's database sessions can hold (locks, connections).
+	Sessions jobs.SessionLimits
 }
 
 // parseRunConfig reads the environment (lookupEnv, as os.LookupEnv) and then args. Every value
@@ -47,6 +51,7 @@ func parseRunConfig(args []string, lookupEnv func(string) (string, bool)) (runCo
 		LogFormat:        "json",
 		RetainCompleted:  7 * 24 * time.Hour,
 		RetainFailed:     30 * 24 * time.Hour,
+		Sessions:         jobs.DefaultSessionLimits,
 	}
 	envErrs := map[string]error{} // by flag name: a flag given on the command line replaces it
 	// An empty variable counts as unset, except WORKER_HTTP_ADDR, where empty disables.
@@ -91,6 +96,10 @@ func parseRunConfig(args []string, lookupEnv func(string) (string, bool)) (runCo
 	envString("LOG_FORMAT", "log-format", &def.LogFormat)
 	envDuration("WORKER_RETAIN_COMPLETED", "retain-completed", &def.RetainCompleted)
 	envDuration("WORKER_RETAIN_FAILED", "retain-failed", &def.RetainFailed)
+	envDuration("WORKER_IDLE_IN_TRANSACTION_TIMEOUT", "idle-in-transaction-timeout", &def.Sessions.IdleInTransaction)
+	envDuration("WORKER_LOCK_TIMEOUT", "lock-timeout", &def.Sessions.LockTimeout)
+	envDuration("WORKER_STATEMENT_TIMEOUT", "statement-timeout", &def.Sessions.StatementTimeout)
+	envDuration("WORKER_TCP_KEEPALIVE", "tcp-keepalive", &def.Sessions.KeepAlive)
 
 	cfg := def
 	fs := newFlags("run", "[flags]",
@@ -109,11 +118,27 @@ func parseRunConfig(args []string, lookupEnv func(string) (string, bool)) (runCo
 	fs.StringVar(&cfg.LogFormat, "log-format", def.LogFormat, "`format`: json or text (env LOG_FORMAT)")
 	fs.DurationVar(&cfg.RetainCompleted, "retain-completed", def.RetainCompleted, "keep inputs of completed jobs this long (env WORKER_RETAIN_COMPLETED)")
 	fs.DurationVar(&cfg.RetainFailed, "retain-failed", def.RetainFailed, "keep inputs of failed/cancelled jobs (retryable) this long (env WORKER_RETAIN_FAILED)")
+	fs.DurationVar(&cfg.Sessions.IdleInTransaction, "idle-in-transaction-timeout", def.Sessions.IdleInTransaction,
+		"end a worker session idle inside a transaction this long, releasing a frozen worker's locks; negative disables (env WORKER_IDLE_IN_TRANSACTION_TIMEOUT)")
+	fs.DurationVar(&cfg.Sessions.LockTimeout, "lock-timeout", def.Sessions.LockTimeout,
+		"fail a worker statement that waits this long for a lock; 0 keeps the server's setting (env WORKER_LOCK_TIMEOUT)")
+	fs.DurationVar(&cfg.Sessions.StatementTimeout, "statement-timeout", def.Sessions.StatementTimeout,
+		"fail a worker statement that runs this long; 0 keeps the server's setting (env WORKER_STATEMENT_TIMEOUT)")
+	fs.DurationVar(&cfg.Sessions.KeepAlive, "tcp-keepalive", def.Sessions.KeepAlive,
+		"TCP keepalive idle time and interval on the worker's connections; negative disables (env WORKER_TCP_KEEPALIVE)")
 	fs.BoolVar(&cfg.ExitWhenIdle, "exit-when-idle", false, "exit once no job is running or runnable (scripts, tests)")
 	if err := fs.parse(args); err != nil {
 		return runConfig{}, err
 	}
 	fs.Visit(func(f *flag.Flag) { delete(envErrs, f.Name) })
+
+	// The idle-in-transaction default follows a short lease (it must stay below it); a value
+	// set on purpose is validated instead.
+	_, idleSet := env("WORKER_IDLE_IN_TRANSACTION_TIMEOUT", false)
+	fs.Visit(func(f *flag.Flag) { idleSet = idleSet || f.Name == "idle-in-transaction-timeout" })
+	if !idleSet && cfg.Sessions.IdleInTransaction >= cfg.LeaseDuration {
+		cfg.Sessions.IdleInTransaction = cfg.LeaseDuration / 2
+	}
 
 	var errs []error
 	fs.VisitAll(func(f *flag.Flag) { // in flag order, so the report reads the same every time
@@ -149,6 +174,10 @@ func (c runConfig) validate() error {
 	}
 	if c.ProgressInterval < 50*time.Millisecond {
 		errs = append(errs, fmt.Errorf("WORKER_PROGRESS_INTERVAL must be at least 50ms, got %s", c.ProgressInterval))
+	}
+	if c.Sessions.IdleInTransaction > 0 && c.Sessions.IdleInTransaction >= c.LeaseDuration {
+		errs = append(errs, fmt.Errorf("WORKER_IDLE_IN_TRANSACTION_TIMEOUT (%s) must be shorter than WORKER_LEASE_DURATION (%s), "+
+			"so that a frozen worker's locks are gone when its job is rescued", c.Sessions.IdleInTransaction, c.LeaseDuration))
 	}
 	if c.ShutdownGrace < time.Second {
 		errs = append(errs, fmt.Errorf("WORKER_SHUTDOWN_GRACE must be at least 1s, got %s", c.ShutdownGrace))

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/chuckbox/importworker/internal/jobs"
 )
 
 const testDatabaseURL = "postgres://postgres@db.example.org:5432/postgres"
@@ -39,23 +41,28 @@ func TestParseRunConfigDefaults(t *testing.T) {
 		RetainCompleted:  7 * 24 * time.Hour,
 		RetainFailed:     30 * 24 * time.Hour,
 		ExitWhenIdle:     false,
+		Sessions:         jobs.DefaultSessionLimits,
 	}, cfg)
 }
 
 func TestParseRunConfigEnvironment(t *testing.T) {
 	cfg, err := parseRunConfig(nil, envOf(map[string]string{
-		"DATABASE_URL":             testDatabaseURL,
-		"WORKER_ID":                "worker-a",
-		"WORKER_CONCURRENCY":       "8",
-		"WORKER_LEASE_DURATION":    "45s",
-		"WORKER_POLL_INTERVAL":     "2s",
-		"WORKER_PROGRESS_INTERVAL": "500ms",
-		"WORKER_SHUTDOWN_GRACE":    "25s",
-		"WORKER_HTTP_ADDR":         "127.0.0.1:9090",
-		"LOG_LEVEL":                "debug",
-		"LOG_FORMAT":               "text",
-		"WORKER_RETAIN_COMPLETED":  "48h",
-		"WORKER_RETAIN_FAILED":     "720h",
+		"DATABASE_URL":                       testDatabaseURL,
+		"WORKER_ID":                          "worker-a",
+		"WORKER_CONCURRENCY":                 "8",
+		"WORKER_LEASE_DURATION":              "45s",
+		"WORKER_POLL_INTERVAL":               "2s",
+		"WORKER_PROGRESS_INTERVAL":           "500ms",
+		"WORKER_SHUTDOWN_GRACE":              "25s",
+		"WORKER_HTTP_ADDR":                   "127.0.0.1:9090",
+		"LOG_LEVEL":                          "debug",
+		"LOG_FORMAT":                         "text",
+		"WORKER_RETAIN_COMPLETED":            "48h",
+		"WORKER_RETAIN_FAILED":               "720h",
+		"WORKER_IDLE_IN_TRANSACTION_TIMEOUT": "20s",
+		"WORKER_LOCK_TIMEOUT":                "5s",
+		"WORKER_STATEMENT_TIMEOUT":           "2m",
+		"WORKER_TCP_KEEPALIVE":               "-1s",
 	}))
 	require.NoError(t, err)
 	require.Equal(t, runConfig{
@@ -71,6 +78,8 @@ func TestParseRunConfigEnvironment(t *testing.T) {
 		LogFormat:        "text",
 		RetainCompleted:  48 * time.Hour,
 		RetainFailed:     720 * time.Hour,
+		Sessions: jobs.SessionLimits{IdleInTransaction: 20 * time.Second, LockTimeout: 5 * time.Second,
+			StatementTimeout: 2 * time.Minute, KeepAlive: -time.Second},
 	}, cfg)
 }
 
@@ -92,6 +101,17 @@ func TestParseRunConfigFlagsOverrideEnvironment(t *testing.T) {
 	require.Empty(t, cfg.HTTPAddr, "an empty flag disables the HTTP endpoints")
 	require.True(t, cfg.ExitWhenIdle)
 	require.Equal(t, 10*time.Second, cfg.PollInterval, "not overridden: the default stays")
+}
+
+// The idle-in-transaction default stays below a short lease; a value set on purpose is kept.
+func TestParseRunConfigIdleTimeoutFollowsShortLease(t *testing.T) {
+	cfg, err := parseRunConfig([]string{"--lease-duration=6s"}, envOf(map[string]string{"DATABASE_URL": testDatabaseURL}))
+	require.NoError(t, err)
+	require.Equal(t, 3*time.Second, cfg.Sessions.IdleInTransaction)
+	cfg, err = parseRunConfig([]string{"--lease-duration=6s", "--idle-in-transaction-timeout=2s"},
+		envOf(map[string]string{"DATABASE_URL": testDatabaseURL}))
+	require.NoError(t, err)
+	require.Equal(t, 2*time.Second, cfg.Sessions.IdleInTransaction)
 }
 
 // Every validation error names the variable to fix.
@@ -116,6 +136,9 @@ func TestParseRunConfigErrorsNameTheVariable(t *testing.T) {
 			[]string{`LOG_FORMAT must be json or text, got "xml"`}},
 		{"bad log level", map[string]string{"DATABASE_URL": testDatabaseURL, "LOG_LEVEL": "loud"}, nil,
 			[]string{"LOG_LEVEL must be debug, info, warn or error"}},
+		{"idle timeout past the lease", map[string]string{"DATABASE_URL": testDatabaseURL, "WORKER_LEASE_DURATION": "30s",
+			"WORKER_IDLE_IN_TRANSACTION_TIMEOUT": "45s"}, nil,
+			[]string{"WORKER_IDLE_IN_TRANSACTION_TIMEOUT (45s) must be shorter than WORKER_LEASE_DURATION (30s)"}},
 		{"short lease", map[string]string{"DATABASE_URL": testDatabaseURL, "WORKER_LEASE_DURATION": "1s"}, nil,
 			[]string{"WORKER_LEASE_DURATION must be at least 3s"}},
 		{"short grace", map[string]string{"DATABASE_URL": testDatabaseURL}, []string{"--shutdown-grace=10ms"},

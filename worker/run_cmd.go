@@ -51,6 +51,7 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 		poolCfg.MaxConns = int32(cfg.Concurrency) + 3
 	}
 	poolCfg.ConnConfig.RuntimeParams["application_name"] = "import-worker " + cfg.WorkerID
+	cfg.Sessions.Apply(&poolCfg.ConnConfig.Config)
 	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", redactURL(cfg.DatabaseURL), err)

@@ -15,7 +15,12 @@ import (
 // lineReader streams a job's input_csv from the database, line by line (see
 // advancement_stream_input.sql), as an io.Reader: a 100 MB export never sits whole in the
 // worker's memory. Close it when done.
+//
+// Every error it returns is final: a lost connection, a terminated backend or the job's
+// context ending (cancel, lost lease, shutdown) stops the read for good, and the CSV reader
+// turns it into a fatal error that ends staging (see stageTroopCSV).
 type lineReader struct {
+	ctx     context.Context
 	rows    pgx.Rows
 	pending []byte // the rest of the current line, newline included
 	started bool
@@ -28,7 +33,7 @@ func openInput(ctx context.Context, pool *pgxpool.Pool, id uuid.UUID) (*lineRead
 	if err != nil {
 		return nil, fmt.Errorf("read job input: %w", err)
 	}
-	return &lineReader{rows: rows}, nil
+	return &lineReader{ctx: ctx, rows: rows}, nil
 }
 
 // Read implements io.Reader.
@@ -37,6 +42,12 @@ func (r *lineReader) Read(p []byte) (int, error) {
 	for n < len(p) {
 		if len(r.pending) == 0 {
 			if r.err != nil {
+				break
+			}
+			// The handler's context decides between rows too, not only when the driver
+			// next waits on the network: a cancel or a shutdown stops staging at once.
+			if r.ctx.Err() != nil {
+				r.err = fmt.Errorf("read job input: %w", context.Cause(r.ctx))
 				break
 			}
 			if !r.rows.Next() {

@@ -48,6 +48,11 @@ func preview(ctx context.Context, run *jobs.Run, st *staged, limits Limits) (*Re
 			awards[k] = status
 		}
 		rows.Close()
+		// An interrupted read (a restart, a terminated backend) ends the loop like the last
+		// row does: without this check the preview would be drawn from part of the rows.
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("load existing progress: %w", err)
+		}
 		rows, err = run.Pool().Query(ctx, sqlfiles.Query("advancement_existing_requirements"), scoutIDs)
 		if err != nil {
 			return nil, fmt.Errorf("load existing requirement progress: %w", err)
@@ -70,6 +75,9 @@ func preview(ctx context.Context, run *jobs.Run, st *staged, limits Limits) (*Re
 			}
 		}
 		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("load existing requirement progress: %w", err)
+		}
 	}
 
 	// What the import would do with the requirement ids the reference data lacks (record them

@@ -207,6 +207,9 @@ func stageTroopCSV(r io.Reader, ref *reference, selected []string, rows *rowRepo
 			break
 		}
 		if err != nil {
+			// A row-level problem is recorded and reading goes on; a fatal one (a malformed
+			// file, or the input stream failing: lost connection, cancel, shutdown) ends
+			// staging, as the reader returns it again on every later call.
 			var pe *scoutbook.ParseError
 			if !errors.As(err, &pe) || pe.Fatal {
 				return nil, err

@@ -37,6 +37,8 @@ type helperSpec struct {
 	Lease  time.Duration `json:"lease"`
 	Poll   time.Duration `json:"poll"`
 	Grace  time.Duration `json:"grace"`
+	// IdleInTx, when set, bounds the child's sessions with jobs.SessionLimits.
+	IdleInTx time.Duration `json:"idle_in_tx"`
 }
 
 // TestHelperWorkerProcess is not a test: the crash tests re-execute the test binary with only
@@ -51,7 +53,12 @@ func TestHelperWorkerProcess(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(raw), &spec))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	pool, err := pgxpool.New(ctx, spec.DBURL)
+	poolCfg, err := pgxpool.ParseConfig(spec.DBURL)
+	require.NoError(t, err)
+	if spec.IdleInTx > 0 {
+		jobs.SessionLimits{IdleInTransaction: spec.IdleInTx, KeepAlive: time.Second}.Apply(&poolCfg.ConnConfig.Config)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
 	require.NoError(t, err)
 	defer pool.Close()
 	w, err := jobs.NewWorker(jobs.Config{

@@ -49,9 +49,11 @@ func newEnv(t testing.TB) *env {
 }
 
 // insertJob enqueues a pending job for unit as the postgres role (a trusted enqueuer) and
-// returns its id.
+// returns its id. The env's leader is made a leader of unit when not yet one: the worker runs
+// only jobs whose creator may still import for the unit.
 func (e *env) insertJob(t testing.TB, unit uuid.UUID) uuid.UUID {
 	t.Helper()
+	e.makeLeaderOf(t, unit)
 	var id uuid.UUID
 	err := e.db.Pool.QueryRow(context.Background(), `insert into public.import_jobs (unit_id, created_by, type, input_csv)
 		values ($1, $2, $3, 'x') returning id`, unit, e.leader.ProfileID, jobType).Scan(&id)
@@ -68,7 +70,19 @@ func (e *env) createUnits(t testing.TB, n int) []uuid.UUID {
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 	require.NoError(t, err)
 	require.Len(t, ids, n)
+	_, err = e.db.Pool.Exec(context.Background(), `insert into public.unit_memberships (unit_id, profile_id, role, status)
+		select u, $2, 'leader', 'active' from unnest($1::uuid[]) u`, ids, e.leader.ProfileID)
+	require.NoError(t, err, "make the env's leader a leader of the new units")
 	return ids
+}
+
+// makeLeaderOf gives the env's leader an active leader membership of unit, if it has none.
+func (e *env) makeLeaderOf(t testing.TB, unit uuid.UUID) {
+	t.Helper()
+	_, err := e.db.Pool.Exec(context.Background(), `insert into public.unit_memberships (unit_id, profile_id, role, status)
+		select $1, $2, 'leader', 'active'
+		where not exists (select 1 from public.unit_memberships where unit_id = $1 and profile_id = $2)`, unit, e.leader.ProfileID)
+	require.NoError(t, err)
 }
 
 // insertJobsRoundRobin enqueues n jobs spread over units in one statement (one NOTIFY).

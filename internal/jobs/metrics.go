@@ -15,6 +15,7 @@ type Metrics struct {
 	pickupLatency                                                     *prometheus.HistogramVec
 	queueDepth                                                        *prometheus.GaugeVec
 	listenerReconnects                                                prometheus.Counter
+	cancelHintsIgnored                                                prometheus.Counter
 	listenerUp                                                        prometheus.Gauge
 	pollingOnly                                                       prometheus.Gauge
 }
@@ -54,6 +55,10 @@ func NewMetrics() *Metrics {
 			Name: "import_listener_reconnects_total",
 			Help: "Times the LISTEN connection was (re)established after the first connect.",
 		}),
+		cancelHintsIgnored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "import_cancel_notifications_ignored_total",
+			Help: "Cancel notifications for a running job whose row held no cancel request (notifications are hints; the row decides).",
+		}),
 		listenerUp: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "import_listener_connected",
 			Help: "1 while the LISTEN connection is up.",
@@ -63,7 +68,7 @@ func NewMetrics() *Metrics {
 			Help: "1 when NOTIFY does not reach this worker (self-probe failed) and it relies on polling.",
 		}),
 	}
-	reg.MustRegister(m.duration, m.pickupLatency, m.queueDepth, m.listenerReconnects, m.listenerUp, m.pollingOnly,
+	reg.MustRegister(m.duration, m.pickupLatency, m.queueDepth, m.listenerReconnects, m.cancelHintsIgnored, m.listenerUp, m.pollingOnly,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

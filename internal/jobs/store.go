@@ -30,6 +30,8 @@ var (
 	sqlReapExpired    = sqlfiles.Query("reap_expired")
 	sqlPurgeInputs    = sqlfiles.Query("purge_inputs")
 	sqlQueueDepth     = sqlfiles.Query("queue_depth")
+	sqlCancelRequest  = sqlfiles.Query("cancel_requested")
+	sqlCreatorAuth    = sqlfiles.Query("creator_authority")
 )
 
 // store wraps the queue's SQL.
@@ -77,6 +79,28 @@ func (s *store) heartbeat(ctx context.Context, id, token uuid.UUID, lease time.D
 		return false, false, fmt.Errorf("heartbeat job %s: %w", id, err)
 	}
 	return true, cancelRequested, nil
+}
+
+// cancelRequested reads whether a cancel was requested for a job this worker holds; ok is false
+// when the lease was lost.
+func (s *store) cancelRequested(ctx context.Context, id, token uuid.UUID) (requested, ok bool, err error) {
+	err = s.pool.QueryRow(ctx, sqlCancelRequest, id, token).Scan(&requested)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, fmt.Errorf("read cancel request of job %s: %w", id, err)
+	}
+	return requested, true, nil
+}
+
+// creatorAuthorized reports whether the job's creator is still an active leader of its unit.
+func (s *store) creatorAuthorized(ctx context.Context, id uuid.UUID) (bool, error) {
+	var ok bool
+	if err := s.pool.QueryRow(ctx, sqlCreatorAuth, id).Scan(&ok); err != nil {
+		return false, fmt.Errorf("check the authority of job %s's creator: %w", id, err)
+	}
+	return ok, nil
 }
 
 // fenceCheck runs inside a transaction: ok is false when the lease was lost; intact is false

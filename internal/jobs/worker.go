@@ -341,15 +341,32 @@ func (w *Worker) runningCount() int {
 	return len(w.running)
 }
 
-// cancelRequested forwards a cancel NOTIFY to the running job, if it runs here.
+// cancelRequested handles a cancel NOTIFY for a job that runs here. Any session may NOTIFY
+// the channel, so the notification is only a hint: the job's row is read again and the job is
+// cancelled only when a leader's cancel request is recorded there (cancel_requested_at). When
+// the row cannot be read, the heartbeat and the next chunk's fence check look at it anyway.
 func (w *Worker) cancelRequested(id uuid.UUID) {
 	w.mu.Lock()
 	rj := w.running[id]
 	w.mu.Unlock()
-	if rj != nil {
-		rj.run.logger.Info("cancel requested")
-		rj.cancelSoft(ErrCancelRequested)
+	if rj == nil {
+		return
 	}
+	go func() {
+		ctx, cancel := context.WithTimeout(rj.run.hardCtx, 10*time.Second)
+		defer cancel()
+		requested, ok, err := w.store.cancelRequested(ctx, id, rj.run.Job.leaseToken)
+		switch {
+		case err != nil:
+			rj.run.logger.Warn("cancel notification: could not read the job's cancel request; the heartbeat will", slog.Any("error", err))
+		case ok && requested:
+			rj.run.logger.Info("cancel requested")
+			rj.cancelSoft(ErrCancelRequested)
+		case ok:
+			w.metrics.cancelHintsIgnored.Inc()
+			rj.run.logger.Warn("cancel notification ignored: the job's row holds no cancel request")
+		}
+	}()
 }
 
 // shutdown stops running jobs at their next chunk boundary and waits for them; after the
@@ -451,6 +468,9 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 	raw, err := w.store.loadCheckpoint(run.hardCtx, job.ID)
 	if err == nil {
 		run.lastCursor = raw
+		err = w.checkAuthority(run.hardCtx, job)
+	}
+	if err == nil {
 		err = w.runHandler(softCtx, rj)
 	}
 
@@ -552,6 +572,25 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 		}
 		return out
 	}
+}
+
+// ErrCreatorNotLeader is the permanent error of a job whose creator may no longer import for
+// its unit.
+var ErrCreatorNotLeader = errors.New("the leader who started this import is no longer an active leader of the unit, " +
+	"so the import was not run (a part imported by an earlier attempt stays); a current leader of the unit can upload the file again")
+
+// checkAuthority fails the job when its creator is no longer an active leader of the unit: the
+// worker bypasses row-level security, so the right to import is checked again at every start
+// of work, not only when the job was inserted.
+func (w *Worker) checkAuthority(ctx context.Context, job Job) error {
+	ok, err := w.store.creatorAuthorized(ctx, job.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return Permanent(ErrCreatorNotLeader)
+	}
+	return nil
 }
 
 // isStop reports whether the handler stopped because of reason: it returned reason itself, or

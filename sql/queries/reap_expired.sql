@@ -1,6 +1,12 @@
 -- reap_expired: rescue jobs whose lease expired (their worker died or hung). Safe to run on
 -- every replica at once: SKIP LOCKED makes each expired job go to exactly one reaper.
 --
+-- A chunk in flight holds its job row FOR KEY SHARE (fence_check), so SKIP LOCKED passes over
+-- that job until the chunk ends. A worker frozen inside a chunk does not end it: the worker's
+-- sessions run with idle_in_transaction_session_timeout and TCP keepalives (jobs.SessionLimits,
+-- shorter than the lease), so the server rolls the frozen chunk back and this query rescues
+-- the job on its first run after the lease expired.
+--
 -- A job with attempts left goes back to pending; one that used them all fails with a message
 -- a leader can act on; one whose cancel was requested ends cancelled. Returns what it did.
 with expired as (
