@@ -27,6 +27,7 @@ type runConfig struct {
 	RetainCompleted  time.Duration
 	RetainFailed     time.Duration
 	ExitWhenIdle     bool
+	AllowSuperuser   bool // run even when connected as a superuser (see checkRole)
 }
 
 // parseRunConfig reads the environment (getenv) and then args. Every value is validated; the
@@ -102,6 +103,7 @@ func parseRunConfig(args []string, getenv func(string) string) (runConfig, error
 	fs.StringVar(&cfg.LogFormat, "log-format", def.LogFormat, "json or text (env LOG_FORMAT)")
 	fs.DurationVar(&cfg.RetainCompleted, "retain-completed", def.RetainCompleted, "keep inputs of completed jobs this long (env WORKER_RETAIN_COMPLETED)")
 	fs.DurationVar(&cfg.RetainFailed, "retain-failed", def.RetainFailed, "keep inputs of failed/cancelled jobs (retryable) this long (env WORKER_RETAIN_FAILED)")
+	fs.BoolVar(&cfg.AllowSuperuser, "allow-superuser", def.AllowSuperuser, "run even when DATABASE_URL logs in as a superuser (also env "+allowSuperuserEnv+"=true)")
 	fs.BoolVar(&cfg.ExitWhenIdle, "exit-when-idle", false, "exit once no job is running or runnable (scripts, tests)")
 	if err := fs.Parse(args); err != nil {
 		return runConfig{}, errUsage

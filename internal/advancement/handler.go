@@ -148,7 +148,8 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
 	if size > MaxTroopInputBytes {
-		return nil, jobs.Permanent(inputTooLarge("Troop Advancement import", size, MaxTroopInputBytes))
+		return nil, jobs.Permanent(inputTooLarge(size, MaxTroopInputBytes, "Troop Advancement import",
+			"export fewer scouts at a time and upload each file"))
 	}
 	ref, err := loadReference(ctx, run.Pool())
 	if err != nil {

@@ -156,8 +156,8 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 	}
 	switch {
 	case size != nil && *size > scoutbook.HistoryMaxBytes:
-		return nil, jobs.Permanent(inputTooLarge("scout history report (one scout's report is a few kilobytes; check that it is the right file)",
-			*size, scoutbook.HistoryMaxBytes))
+		return nil, jobs.Permanent(inputTooLarge(*size, scoutbook.HistoryMaxBytes, "scout history import",
+			"one scout's history report is a few kilobytes, so check that it is the right file"))
 	case csvText != nil:
 	case hasStaged:
 		return nil, jobs.Permanentf("a scout history import reads the Scoutbook history report from input_csv; staged_data is only for troop imports")

@@ -9,8 +9,9 @@ import "fmt"
 // raised database limit still never reaches the worker's memory.
 const MaxTroopInputBytes = 128 << 20
 
-// inputTooLarge is the leader's message for an input over limit.
-func inputTooLarge(what string, size, limit int64) error {
-	return fmt.Errorf("the uploaded file is too large: %.1f MB for a %s (at most %d MB); export fewer scouts at a time and upload each file; nothing was imported",
-		float64(size)/(1<<20), what, limit>>20)
+// inputTooLarge is the leader's message for an input of size bytes over limit: what kind of
+// import it is and what to do.
+func inputTooLarge(size, limit int64, what, advice string) error {
+	return fmt.Errorf("the uploaded file is too large: %.1f MB for a %s (at most %d MB); %s; nothing was imported",
+		float64(size)/(1<<20), what, limit>>20, advice)
 }

@@ -53,17 +53,20 @@ create table if not exists import_private.import_job_types (
     type text primary key,
     label text not null,
     max_input_bytes bigint not null,
+    too_large_hint text not null,
     option_types jsonb not null,
     constraint import_job_types_max_input_check check (max_input_bytes > 0),
     constraint import_job_types_option_types_check check (jsonb_typeof(option_types) = 'object')
 );
-insert into import_private.import_job_types (type, label, max_input_bytes, option_types) values
+insert into import_private.import_job_types (type, label, max_input_bytes, too_large_hint, option_types) values
     -- A real troop export is about 0.2 MB per scout (10 MB for 55 scouts); 128 MB leaves room
     -- for the largest troops and the 10x benchmark export (105 MB).
     ('troop_advancement', 'Troop Advancement import', 128 * 1024 * 1024,
+     'Export fewer scouts at a time (for example one patrol per file) and upload each file; check that it is the right export.',
      '{"dryRun": "boolean", "createUnmatchedScouts": "boolean", "strict": "boolean"}'),
     -- One scout's history report; the parser refuses more than 10 MB as well.
     ('scout_history', 'scout history import', 10 * 1024 * 1024,
+     'One scout''s history report is a few kilobytes: check that it is the right file.',
      '{"dryRun": "boolean", "scoutId": "uuid", "strict": "boolean"}')
 on conflict (type) do nothing;
 comment on table import_private.import_job_types is
@@ -71,6 +74,7 @@ comment on table import_private.import_job_types is
 comment on column import_private.import_job_types.type is 'import_jobs.type.';
 comment on column import_private.import_job_types.label is 'How messages name the job type.';
 comment on column import_private.import_job_types.max_input_bytes is 'Largest input_csv (or staged_data as JSON text), in bytes.';
+comment on column import_private.import_job_types.too_large_hint is 'Hint shown with the too-large error.';
 comment on column import_private.import_job_types.option_types is 'Allowed option names with their JSON type: boolean, string or uuid.';
 
 -- Fairness: when each unit last had a job claimed.
@@ -111,9 +115,11 @@ where input_bytes is null and input_purged_at is null;
 -- Validation ---------------------------------------------------------------------------------------
 
 -- Checks one job's inputs and options against its type; raises check_violation with a
--- sentence for the leader. Sets new.input_bytes.
-create or replace function import_private.check_import_job_input(j public.import_jobs)
-    returns bigint
+-- sentence for the leader. Takes the input's size, not the input: a 100 MB value is never
+-- copied into the function.
+create or replace function import_private.check_import_job_input(
+        j_type text, bytes bigint, staged_type text, options jsonb, selected_scout_ids jsonb)
+    returns void
     language plpgsql
     stable
     set search_path = ''
@@ -121,7 +127,6 @@ as $$
 declare
     limits import_private.import_limits;
     jt import_private.import_job_types;
-    bytes bigint;
     opt record;
     want text;
     allowed text;
@@ -130,41 +135,38 @@ declare
     item jsonb;
 begin
     select * into limits from import_private.import_limits where singleton;
-    select * into jt from import_private.import_job_types t where t.type = j.type;
+    select * into jt from import_private.import_job_types t where t.type = j_type;
     if jt.type is null then
         -- import_jobs_type_check names the accepted types; nothing more to check here.
-        return null;
+        return;
     end if;
 
     -- Size of the input.
-    bytes := coalesce(octet_length(j.input_csv), 0)
-             + coalesce(octet_length(j.staged_data::text), 0);
     if bytes > jt.max_input_bytes then
         raise exception 'the uploaded file is too large: % for a % (at most %)',
                 pg_size_pretty(bytes), jt.label, pg_size_pretty(jt.max_input_bytes)
-            using errcode = 'check_violation',
-                  hint = 'Export fewer scouts at a time (for example one patrol per file) and upload each file; check that it is the right export.';
+            using errcode = 'check_violation', hint = jt.too_large_hint;
     end if;
-    if j.staged_data is not null and jsonb_typeof(j.staged_data) <> 'object' then
+    if staged_type is not null and staged_type <> 'object' then
         raise exception 'the staged import data must be a JSON object with a "scouts" list'
             using errcode = 'check_violation',
                   hint = 'Upload the Scoutbook CSV export instead, or preview it again in the app.';
     end if;
 
     -- Options: a small object whose keys are the type's options, with the right JSON types.
-    if j.options is null or jsonb_typeof(j.options) <> 'object' then
+    if options is null or jsonb_typeof(options) <> 'object' then
         raise exception 'the import options must be a JSON object such as {"dryRun": true}'
             using errcode = 'check_violation',
                   hint = 'Send {} for no options.';
     end if;
-    if octet_length(j.options::text) > limits.max_options_bytes then
+    if octet_length(options::text) > limits.max_options_bytes then
         raise exception 'the import options are too large (% bytes; at most %)',
-                octet_length(j.options::text), limits.max_options_bytes
+                octet_length(options::text), limits.max_options_bytes
             using errcode = 'check_violation',
                   hint = 'Send only the options the import understands.';
     end if;
     select string_agg(k, ', ' order by k) into allowed from jsonb_object_keys(jt.option_types) k;
-    for opt in select key, value from jsonb_each(j.options) loop
+    for opt in select key, value from jsonb_each(options) loop
         want := jt.option_types ->> opt.key;
         if want is null then
             -- A near miss ("dry_run", "DryRun") gets a suggestion.
@@ -195,14 +197,14 @@ begin
     end loop;
 
     -- selected_scout_ids: a short list of BSA member ids (text of digits, as in the export).
-    if j.selected_scout_ids is not null and jsonb_typeof(j.selected_scout_ids) = 'array' then
-        n := jsonb_array_length(j.selected_scout_ids);
+    if selected_scout_ids is not null and jsonb_typeof(selected_scout_ids) = 'array' then
+        n := jsonb_array_length(selected_scout_ids);
         if n > limits.max_selected_scouts then
             raise exception 'too many scouts selected (%; at most %)', n, limits.max_selected_scouts
                 using errcode = 'check_violation',
                       hint = 'Select no scout to import everyone in the file.';
         end if;
-        for item in select value from jsonb_array_elements(j.selected_scout_ids) loop
+        for item in select value from jsonb_array_elements(selected_scout_ids) loop
             if jsonb_typeof(item) <> 'string' or (item #>> '{}') !~ '^[0-9]{1,20}$' then
                 raise exception 'selected scout % is not a BSA member ID (expected text of up to 20 digits, e.g. "123456789")',
                         left(item::text, 60)
@@ -211,11 +213,10 @@ begin
             end if;
         end loop;
     end if;
-    return bytes;
 end
 $$;
-comment on function import_private.check_import_job_input(public.import_jobs) is
-    'Validates a job''s input size, options and selected_scout_ids against its type (import_private.import_job_types); returns the input size in bytes.';
+comment on function import_private.check_import_job_input(text, bigint, text, jsonb, jsonb) is
+    'Validates a job''s input size, options and selected_scout_ids against its type (import_private.import_job_types).';
 
 -- Refuses a job that would take its unit past its quotas. Serialised per unit with a
 -- transaction-level advisory lock, so two concurrent inserts cannot both take the last place.
@@ -270,7 +271,9 @@ begin
         return new;
     end if;
     if tg_op = 'INSERT' then
-        new.input_bytes := import_private.check_import_job_input(new);
+        new.input_bytes := coalesce(octet_length(new.input_csv), 0) + coalesce(octet_length(new.staged_data::text), 0);
+        perform import_private.check_import_job_input(new.type, new.input_bytes, jsonb_typeof(new.staged_data),
+                                                      new.options, new.selected_scout_ids);
         if new.status = 'pending' then
             perform import_private.check_unit_quota(new.unit_id, new.input_bytes);
         end if;
@@ -281,7 +284,9 @@ begin
     if (new.input_csv is distinct from old.input_csv or new.staged_data is distinct from old.staged_data
         or new.options is distinct from old.options or new.selected_scout_ids is distinct from old.selected_scout_ids)
        and num_nonnulls(new.input_csv, new.staged_data) > 0 then
-        new.input_bytes := import_private.check_import_job_input(new);
+        new.input_bytes := coalesce(octet_length(new.input_csv), 0) + coalesce(octet_length(new.staged_data::text), 0);
+        perform import_private.check_import_job_input(new.type, new.input_bytes, jsonb_typeof(new.staged_data),
+                                                      new.options, new.selected_scout_ids);
     end if;
     if new.status = 'pending' and old.status in ('completed', 'failed', 'cancelled') then
         perform import_private.check_unit_quota(new.unit_id, new.input_bytes);
@@ -300,6 +305,6 @@ create trigger import_jobs_check_limits
     on public.import_jobs
     for each row execute function import_private.import_jobs_check_limits();
 
-revoke all on function import_private.check_import_job_input(public.import_jobs) from public;
+revoke all on function import_private.check_import_job_input(text, bigint, text, jsonb, jsonb) from public;
 revoke all on function import_private.check_unit_quota(uuid, bigint) from public;
 revoke all on function import_private.import_jobs_check_limits() from public;
