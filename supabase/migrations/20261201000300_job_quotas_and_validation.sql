@@ -297,11 +297,18 @@ $$;
 comment on function import_private.import_jobs_check_limits() is
     'BEFORE INSERT/UPDATE on import_jobs: input size, options schema and per-unit quotas, with messages for the leader.';
 
--- Named to run after import_jobs_before_insert / import_jobs_before_update (triggers of one
--- event fire in name order), so a retry is checked with its final status.
+-- Triggers of one event fire in name order. On INSERT this one fires first
+-- ("import_jobs_a..."), so an oversized upload is refused before any other work on its row;
+-- on UPDATE it fires after import_jobs_before_update, so a retry is checked with its final
+-- status.
+drop trigger if exists import_jobs_a_check_limits on public.import_jobs;
+create trigger import_jobs_a_check_limits
+    before insert
+    on public.import_jobs
+    for each row execute function import_private.import_jobs_check_limits();
 drop trigger if exists import_jobs_check_limits on public.import_jobs;
 create trigger import_jobs_check_limits
-    before insert or update of input_csv, staged_data, options, selected_scout_ids, status, retry_requested_at
+    before update of input_csv, staged_data, options, selected_scout_ids, status, retry_requested_at
     on public.import_jobs
     for each row execute function import_private.import_jobs_check_limits();
 
