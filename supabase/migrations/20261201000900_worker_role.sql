@@ -71,6 +71,9 @@ begin
             -- Requirement ids the reference data lacks, kept per unit (20261201000100).
             ('public.unit_requirement_definitions',             'select, insert'),
             ('public.unit_requirement_progress',                'select, insert, update'),
+            -- Whether a job's creator is still an active leader of its unit when the job
+            -- starts (the authority check at claim).
+            ('public.unit_memberships',                         'select'),
             -- A unit's data.
             ('public.scouts',                                   'select, insert'),
             ('public.scout_rank_progress',                      'select, insert, update'),

@@ -87,6 +87,7 @@ select set_eq($$
         ('import_job_issues', 'SELECT'), ('import_job_issues', 'INSERT'),
         ('import_private.unit_claims', 'SELECT'), ('import_private.unit_claims', 'INSERT'), ('import_private.unit_claims', 'UPDATE'),
         ('import_migrations.schema_migrations', 'SELECT'),
+        ('unit_memberships', 'SELECT'),
         ('bsa_ranks', 'SELECT'),
         ('bsa_merit_badges', 'SELECT'),
         ('bsa_leadership_positions', 'SELECT'),
