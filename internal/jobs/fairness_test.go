@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -151,4 +152,71 @@ func TestClaimServesNewUnitNextWithTwoWorkers(t *testing.T) {
 	for _, h := range hs {
 		require.NoError(t, h.stop(t))
 	}
+}
+
+// BenchmarkThirdUnitWait measures how long a third unit's job waits while two units flood the
+// queue with as many jobs as their quota allows: one worker with one slot, every job holding
+// it for 50 ms of database work. Reports the wait (insert to claim) in milliseconds and
+// how many jobs were queued ahead of it; with first-in-first-out claims the wait was about
+// queued ahead x 50 ms, with units taken in turn it is at most the running job's 50 ms.
+func BenchmarkThirdUnitWait(b *testing.B) {
+	const work = 50 * time.Millisecond
+	var waits []time.Duration
+	queuedAhead, maxClaimedFirst := 0, 0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		e := newEnv(b)
+		ctx := context.Background()
+		flood := e.createUnits(b, 3)
+		var quota int
+		require.NoError(b, e.db.Pool.QueryRow(ctx, `select max_pending_jobs_per_unit from import_private.import_limits`).Scan(&quota))
+		for n := 0; n < quota; n++ {
+			e.insertJob(b, flood[0])
+			e.insertJob(b, flood[1])
+		}
+		queuedAhead = 2*quota - 1 // one is running
+		claimedC := make(chan time.Time, 1)
+		w := benchWorker(b, e, jobs.Config{Concurrency: 1, PollInterval: 100 * time.Millisecond,
+			ListenConnect: listenConnect(e.db.URL),
+			Handlers: handlers(jobs.HandlerFunc(func(ctx context.Context, run *jobs.Run) error {
+				_, err := run.Pool().Exec(ctx, `select pg_sleep($1)`, work.Seconds())
+				return err
+			}))})
+		w.OnClaimed = func(j jobs.Job) {
+			if j.UnitID == flood[2] {
+				claimedC <- time.Now()
+			}
+		}
+		runWorker(b, w)
+		waitUntil(b, w.Ready, 10*time.Second, "worker not ready")
+		// Steady state: both flooding units have been served, one job is running.
+		waitUntil(b, func() bool {
+			var running, started int
+			_ = e.db.Pool.QueryRow(ctx, `select count(*) filter (where status = 'processing'),
+				count(*) filter (where started_at is not null) from import_jobs`).Scan(&running, &started)
+			return running == 1 && started >= 3
+		}, 10*time.Second, "the flooding units' jobs did not start")
+		b.StartTimer()
+		start := time.Now()
+		cJob := e.insertJob(b, flood[2])
+		select {
+		case at := <-claimedC:
+			waits = append(waits, at.Sub(start))
+		case <-time.After(time.Minute):
+			b.Fatal("the third unit's job was not claimed within a minute")
+		}
+		b.StopTimer()
+		// Jobs of the flooding units claimed after the third unit's job was queued and before it.
+		var claimedFirst int
+		require.NoError(b, e.db.Pool.QueryRow(ctx, `select count(*) from import_jobs
+			where id <> $1
+			  and started_at > (select created_at from import_jobs where id = $1)
+			  and started_at < (select started_at from import_jobs where id = $1)`, cJob).Scan(&claimedFirst))
+		maxClaimedFirst = max(maxClaimedFirst, claimedFirst)
+	}
+	slices.Sort(waits)
+	b.ReportMetric(float64(waits[len(waits)/2].Microseconds())/1000, "wait-ms-p50")
+	b.ReportMetric(float64(waits[len(waits)-1].Microseconds())/1000, "wait-ms-max")
+	b.ReportMetric(float64(queuedAhead), "jobs-queued-ahead")
+	b.ReportMetric(float64(maxClaimedFirst), "max-jobs-claimed-first")
 }
