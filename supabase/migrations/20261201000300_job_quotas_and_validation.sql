@@ -87,8 +87,8 @@ comment on table import_private.unit_claims is
 comment on column import_private.unit_claims.unit_id is 'The unit.';
 comment on column import_private.unit_claims.last_claimed_at is 'Time of the unit''s latest claim.';
 
--- Nobody but the owner (and, through 20261201000900, the worker role for unit_claims and
--- reading the limits) touches these tables. RLS on: no policy means no client row.
+-- Nobody but the owner touches these tables (and the worker role unit_claims, granted in
+-- 20261201000900). RLS on: no policy means no client row.
 alter table import_private.import_limits enable row level security;
 alter table import_private.import_job_types enable row level security;
 alter table import_private.unit_claims enable row level security;
