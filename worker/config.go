@@ -31,7 +31,8 @@ type runConfig struct {
 	RetainFailed     time.Duration
 	ExitWhenIdle     bool
 	// Sessions bound what a frozen worker's database sessions can hold (locks, connections).
-	Sessions jobs.SessionLimits
+	Sessions       jobs.SessionLimits
+	AllowSuperuser bool // run even when connected as a superuser (see checkRole)
 }
 
 // parseRunConfig reads the environment (lookupEnv, as os.LookupEnv) and then args. Every value
@@ -126,6 +127,7 @@ func parseRunConfig(args []string, lookupEnv func(string) (string, bool)) (runCo
 		"fail a worker statement that runs this long; 0 keeps the server's setting (env WORKER_STATEMENT_TIMEOUT)")
 	fs.DurationVar(&cfg.Sessions.KeepAlive, "tcp-keepalive", def.Sessions.KeepAlive,
 		"TCP keepalive idle time and interval on the worker's connections; negative disables (env WORKER_TCP_KEEPALIVE)")
+	fs.BoolVar(&cfg.AllowSuperuser, "allow-superuser", def.AllowSuperuser, "run even when DATABASE_URL logs in as a superuser (also env "+allowSuperuserEnv+"=true)")
 	fs.BoolVar(&cfg.ExitWhenIdle, "exit-when-idle", false, "exit once no job is running or runnable (scripts, tests)")
 	if err := fs.parse(args); err != nil {
 		return runConfig{}, err

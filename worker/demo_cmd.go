@@ -88,10 +88,20 @@ func demoCommand(ctx context.Context, args []string) error {
 	step("generated a Scoutbook Troop Advancement export: %d rows, %d scouts, %d completed requirements, %.1f MB",
 		stats.Rows, stats.Scouts, stats.CompletedRequirements, float64(export.Len())/1e6)
 
+	// The worker runs as its own least-privilege role, as in production.
+	workerURL := cluster.URL("troop_demo", localpg.WorkerRole)
+	workerPool, err := pgxpool.New(ctx, workerURL)
+	if err != nil {
+		return fmt.Errorf("connect as %s: %w", localpg.WorkerRole, err)
+	}
+	defer workerPool.Close()
+	if err := checkRole(ctx, workerPool, false, logger); err != nil {
+		return err
+	}
 	worker, err := jobs.NewWorker(jobs.Config{
-		Pool: pool,
+		Pool: workerPool,
 		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) {
-			return pgx.Connect(ctx, cluster.URL("troop_demo", "postgres"))
+			return pgx.Connect(ctx, workerURL)
 		},
 		Handlers:    handlers(nil),
 		WorkerID:    "demo-worker",
@@ -111,7 +121,7 @@ func demoCommand(ctx context.Context, args []string) error {
 		}
 		time.Sleep(10 * time.Millisecond) // polling a condition with a deadline
 	}
-	step("worker running (LISTEN import_jobs + SKIP LOCKED claims)")
+	step("worker running as role %s (no superuser, no BYPASSRLS; LISTEN import_jobs + SKIP LOCKED claims)", localpg.WorkerRole)
 
 	for round, title := range []string{"first import", "same file again (idempotent)"} {
 		step("%s: the leader's browser inserts the job (role authenticated, RLS enforced)", title)

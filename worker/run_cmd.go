@@ -120,12 +120,15 @@ func runWorker(ctx context.Context, cfg runConfig, logger *slog.Logger) error {
 		}
 	}
 
+	if err := checkRole(ctx, pool, cfg.AllowSuperuser || allowSuperuserFromEnv(os.Getenv), logger); err != nil {
+		return err
+	}
 	logger.Info("connected", slog.String("database", redactURL(cfg.DatabaseURL)))
 	return worker.Run(ctx)
 }
 
-// checkDatabase refuses to start on a database whose schema is older than this worker, and
-// warns when the role is a superuser (Supabase's postgres is not).
+// checkDatabase refuses to start on a database whose schema is older than this worker. The
+// role is checked afterwards (checkRole).
 func checkDatabase(ctx context.Context, pool *pgxpool.Pool) error {
 	want, err := migrate.Latest(supabase.Migrations())
 	if err != nil {
@@ -163,10 +166,6 @@ func checkDatabase(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("the database lacks columns the import needs: %v; run `worker migrate`", missing)
-	}
-	var super bool
-	if err := pool.QueryRow(ctx, `select rolsuper from pg_roles where rolname = current_user`).Scan(&super); err == nil && super {
-		slog.Warn("connected as a superuser; on Supabase use the postgres role (not a superuser)")
 	}
 	return nil
 }

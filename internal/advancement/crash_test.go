@@ -47,8 +47,8 @@ func TestImportSurvivesDatabaseCrash(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	w, err := jobs.NewWorker(jobs.Config{
-		Pool:          f.db.Pool,
-		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, f.db.URL) },
+		Pool:          f.db.WorkerPool(t),
+		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, f.db.WorkerURL) },
 		Handlers:      map[string]jobs.Handler{advancement.JobType: advancement.TroopHandler{ChunkSize: 500}},
 		WorkerID:      "crash-test", LeaseDuration: 3 * time.Second, PollInterval: 500 * time.Millisecond,
 		Logger: quietLogger,

@@ -170,10 +170,16 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 	}
 	rows := newRowReporter(opts.Strict, h.MaxProblemRows, flush)
 	var hasCSV bool
+	var size int64
 	var stagedJSON []byte
 	var inputPath *string
-	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&hasCSV, &stagedJSON, &inputPath); err != nil {
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID, MaxTroopInputBytes).
+		Scan(&hasCSV, &size, &stagedJSON, &inputPath); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
+	}
+	if size > MaxTroopInputBytes {
+		return nil, jobs.Permanent(inputTooLarge(size, MaxTroopInputBytes, "Troop Advancement import",
+			"export fewer scouts at a time and upload each file"))
 	}
 	ref, err := loadReference(ctx, run.Pool())
 	if err != nil {

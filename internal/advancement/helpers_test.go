@@ -23,6 +23,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/chuckbox/importworker/internal/advancement"
@@ -36,13 +37,19 @@ type troopFixture struct {
 	db     *pgtest.DB
 	unit   uuid.UUID
 	leader pgtest.Person
+	worker *pgxpool.Pool // connected as import_worker; see workerPool
 }
+
+// workerPool is the pool the fixture's workers use: connected as import_worker, the worker's
+// least-privilege role (no BYPASSRLS), so every import here also proves its grants suffice.
+// It lives as long as the fixture (subtests share it).
+func (f *troopFixture) workerPool(testing.TB) *pgxpool.Pool { return f.worker }
 
 func newTroop(t testing.TB) *troopFixture {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	unit := db.CreateUnit(t, "Troop 42")
-	return &troopFixture{db: db, unit: unit, leader: db.Leader(t, unit, "leader@example.org")}
+	return &troopFixture{db: db, unit: unit, leader: db.Leader(t, unit, "leader@example.org"), worker: db.WorkerPool(t)}
 }
 
 // submit inserts a CSV job as the leader's browser would (RLS, JWT claims).
@@ -96,7 +103,7 @@ func (f *troopFixture) runWorker(t testing.TB, handler advancement.TroopHandler)
 // runnable (a job waiting for its retry time does not count).
 func (f *troopFixture) runWorkerWith(t testing.TB, handler advancement.TroopHandler, tune func(*jobs.Config)) {
 	t.Helper()
-	cfg := jobs.Config{Pool: f.db.Pool, Handlers: map[string]jobs.Handler{advancement.JobType: handler},
+	cfg := jobs.Config{Pool: f.workerPool(t), Handlers: map[string]jobs.Handler{advancement.JobType: handler},
 		WorkerID: "test-worker", ExitWhenIdle: true, PollInterval: time.Second, Logger: quietLogger}
 	if tune != nil {
 		tune(&cfg)

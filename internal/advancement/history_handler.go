@@ -164,9 +164,8 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 	var input io.Reader
 	switch {
 	case size != nil && *size > scoutbook.HistoryMaxBytes:
-		// Checked in the database: the oversized text is never loaded into the worker.
-		return nil, jobs.Permanentf("the file is %.1f MB, more than the %d MB a scout history report can be; nothing was imported",
-			float64(*size)/(1<<20), scoutbook.HistoryMaxBytes>>20)
+		return nil, jobs.Permanent(inputTooLarge(*size, scoutbook.HistoryMaxBytes, "scout history import",
+			"one scout's history report is a few kilobytes, so check that it is the right file"))
 	case csvText != nil:
 		input = strings.NewReader(*csvText)
 	case inputPath != nil:

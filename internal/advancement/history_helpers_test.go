@@ -42,7 +42,7 @@ func (f *histFixture) submit(t testing.TB, report string, options map[string]any
 // run runs a worker with the history handler until no job is left.
 func (f *histFixture) run(t testing.TB) {
 	t.Helper()
-	w, err := jobs.NewWorker(jobs.Config{Pool: f.db.Pool,
+	w, err := jobs.NewWorker(jobs.Config{Pool: f.workerPool(t),
 		Handlers: map[string]jobs.Handler{advancement.HistoryJobType: advancement.HistoryHandler{}},
 		WorkerID: "history-test-worker", ExitWhenIdle: true, PollInterval: time.Second, Logger: quietLogger})
 	require.NoError(t, err)

@@ -18,7 +18,7 @@ import (
 func TestHistoryResumesFromCheckpoint(t *testing.T) {
 	f := newHistFixture(t)
 	scout := histCraftedSetup(t, f)
-	f.exec(t, `create sequence test_history_failures`)
+	f.exec(t, `create sequence test_history_failures; grant usage on sequence test_history_failures to import_worker`)
 	f.exec(t, `create function test_fail_leadership() returns trigger language plpgsql as $$
 		begin
 			if nextval('test_history_failures') = 1 then
@@ -31,7 +31,7 @@ func TestHistoryResumesFromCheckpoint(t *testing.T) {
 
 	id := f.submit(t, histTestdata(t, "history_crafted.csv"), nil)
 	run := func() {
-		w, err := jobs.NewWorker(jobs.Config{Pool: f.db.Pool,
+		w, err := jobs.NewWorker(jobs.Config{Pool: f.workerPool(t),
 			Handlers: map[string]jobs.Handler{advancement.HistoryJobType: advancement.HistoryHandler{}},
 			WorkerID: "history-test-worker", ExitWhenIdle: true, PollInterval: time.Second, Logger: quietLogger,
 			Backoff: jobs.Backoff{Base: time.Hour, Max: time.Hour}})

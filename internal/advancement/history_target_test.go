@@ -72,7 +72,6 @@ func TestHistoryTargetFailures(t *testing.T) {
 		{name: "scout of another unit", options: map[string]any{"scoutId": foreign.String()},
 			want: []string{"scout " + foreign.String() + " is not in this unit"}},
 		{name: "unknown scout id", options: map[string]any{"scoutId": uuid.NewString()}, want: []string{"is not in this unit"}},
-		{name: "not a uuid", options: map[string]any{"scoutId": "morgan"}, want: []string{`options.scoutId "morgan" is not a scout id`}},
 		{name: "report of another scout", options: map[string]any{"scoutId": wrongID.String()},
 			want: []string{"the report is for BSA id 900000555", "has BSA id 900000777", "nothing was imported"}},
 		{name: "ambiguous", setup: func() {
@@ -80,6 +79,10 @@ func TestHistoryTargetFailures(t *testing.T) {
 			f.addScout(t, uuid.Nil, "900000555", "Morgan", "Exampleton", false)
 		}, want: []string{"ambiguous: 2 scouts have BSA id 900000555"}},
 	}
+	// Not a UUID: refused by the database when the job is submitted.
+	requireRefused(t, f.browserInsert(t, "scout_history", histMinimalReport, `{"scoutId": "morgan"}`),
+		`options.scoutId must be a scout id (a UUID such as 3f1c2a9e-0b6d-4c8e-9a51-2d7e4b6f8c10), not "morgan"`,
+		"Choose the scout in the app")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			if c.setup != nil {

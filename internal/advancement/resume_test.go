@@ -148,8 +148,8 @@ func (f *troopFixture) failCheckpointWrites(t *testing.T, writes ...int) {
 		end $$;
 		create trigger test_fail_checkpoint after insert or update on public.import_job_checkpoints
 			for each row execute function public.test_fail_checkpoint();
-		grant usage, select on sequence public.test_checkpoint_writes to postgres;
-		grant select on public.test_failing_writes to postgres;`)
+		grant usage, select on sequence public.test_checkpoint_writes to postgres, import_worker;
+		grant select on public.test_failing_writes to postgres, import_worker;`)
 	require.NoError(t, err)
 	_, err = conn.Exec(ctx, `insert into public.test_failing_writes select unnest($1::bigint[])`, writes)
 	require.NoError(t, err)

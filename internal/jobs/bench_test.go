@@ -20,7 +20,7 @@ import (
 // benchWorker makes a quiet worker with its own pool for a benchmark.
 func benchWorker(b *testing.B, e *env, cfg jobs.Config) *jobs.Worker {
 	b.Helper()
-	cfg.Pool = newPool(b, e.db.URL, int32(max(cfg.Concurrency, 2))+4)
+	cfg.Pool = newPool(b, e.db.WorkerURL, int32(max(cfg.Concurrency, 2))+4)
 	cfg.WorkerID = fmt.Sprintf("bench-%d", workerSeq.Add(1))
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	w, err := jobs.NewWorker(cfg)

@@ -54,7 +54,8 @@ func (u *unitTracker) leave(job jobs.Job) {
 func TestFourWorkersRunEachJobOnceAndOneJobPerUnit(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	_, err := e.db.Pool.Exec(ctx, `create table public.run_log (job_id uuid primary key, worker text not null)`)
+	_, err := e.db.Pool.Exec(ctx, `create table public.run_log (job_id uuid primary key, worker text not null);
+		grant insert on public.run_log to import_worker`)
 	require.NoError(t, err)
 	units := e.createUnits(t, 10)
 

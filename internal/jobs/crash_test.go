@@ -141,7 +141,7 @@ func TestCrashSigkillMidJobResumesFromCheckpoint(t *testing.T) {
 	e.createChunkLog(t)
 	id := e.insertJob(t, e.unit)
 	const total = 20
-	c := startChild(t, helperSpec{DBURL: e.db.URL + "&application_name=" + helperAppName, Chunks: total,
+	c := startChild(t, helperSpec{DBURL: e.db.WorkerURL + "&application_name=" + helperAppName, Chunks: total,
 		Work: 100 * time.Millisecond, Lease: 2 * time.Second, Poll: 200 * time.Millisecond, Grace: 5 * time.Second})
 
 	require.Eventually(t, func() bool { return e.chunkCount(t, id) >= 3 }, 30*time.Second, tick,
@@ -277,7 +277,7 @@ func TestSigtermMidJobReleasesJobToAnotherWorker(t *testing.T) {
 	id := e.insertJob(t, e.unit)
 	const total = 30
 	grace := 5 * time.Second
-	c := startChild(t, helperSpec{DBURL: e.db.URL + "&application_name=" + helperAppName, Chunks: total,
+	c := startChild(t, helperSpec{DBURL: e.db.WorkerURL + "&application_name=" + helperAppName, Chunks: total,
 		Work: 100 * time.Millisecond, Lease: 3 * time.Second, Poll: time.Second, Grace: grace})
 
 	require.Eventually(t, func() bool { return e.chunkCount(t, id) >= 2 }, 30*time.Second, tick,

@@ -7,8 +7,9 @@
 //     non-blocking wake-up; a safety poll and a backlog scan after every (re)connect cover
 //     notifications that were never delivered. A start-up self-probe checks that NOTIFY
 //     really arrives (it does not through the transaction pooler) and falls back to polling.
-//   - Claim: one UPDATE ... FROM (SELECT ... FOR UPDATE SKIP LOCKED) statement, FIFO across
-//     units, never two running jobs of one unit (a partial unique index enforces it).
+//   - Claim: one UPDATE ... FROM (SELECT ... FOR UPDATE SKIP LOCKED) statement taking units in
+//     turn (the least recently served unit's oldest job), never two running jobs of one unit
+//     (a partial unique index enforces it).
 //   - Lease: the claim takes a lease with a fresh fencing token; a heartbeat extends it. Every
 //     write the worker makes to the job (progress, checkpoint, completion, failure) is
 //     conditional on the token, so a worker that lost its lease cannot overwrite anything.

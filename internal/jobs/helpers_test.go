@@ -104,7 +104,8 @@ func (e *env) insertJobsRoundRobin(t testing.TB, units []uuid.UUID, n int) []uui
 func (e *env) createChunkLog(t testing.TB) {
 	t.Helper()
 	_, err := e.db.Pool.Exec(context.Background(), `create table public.chunk_log (
-		job_id uuid not null, chunk int not null, attempt int not null, primary key (job_id, chunk))`)
+		job_id uuid not null, chunk int not null, attempt int not null, primary key (job_id, chunk));
+		grant select, insert on public.chunk_log to import_worker`)
 	require.NoError(t, err)
 }
 
@@ -227,12 +228,13 @@ type harness struct {
 var workerSeq atomic.Int64
 
 // startWorker runs a worker until the test ends (or stop is called). Unset fields of cfg get
-// test values: its own pool on the env's database, a unique WorkerID, a logger writing to
+// test values: its own pool on the env's database connected as the worker's role
+// (import_worker, no BYPASSRLS), a unique WorkerID, a logger writing to
 // t.Log, fresh metrics.
 func (e *env) startWorker(t testing.TB, cfg jobs.Config) *harness {
 	t.Helper()
 	if cfg.Pool == nil {
-		cfg.Pool = newPool(t, e.db.URL, int32(max(cfg.Concurrency, 2))+4)
+		cfg.Pool = newPool(t, e.db.WorkerURL, int32(max(cfg.Concurrency, 2))+4)
 	}
 	if cfg.WorkerID == "" {
 		cfg.WorkerID = fmt.Sprintf("test-worker-%d", workerSeq.Add(1))

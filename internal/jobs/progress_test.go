@@ -19,7 +19,7 @@ func TestProgressWritesAreThrottled(t *testing.T) {
 	ctx := context.Background()
 	_, err := e.db.Pool.Exec(ctx, `
 		create table public.progress_log (seq bigint generated always as identity, processed int not null, status text not null);
-		create function public.log_progress() returns trigger language plpgsql as $$
+		create function public.log_progress() returns trigger language plpgsql security definer as $$
 		begin
 			insert into public.progress_log (processed, status) values (new.processed_items, new.status);
 			return null;

@@ -48,7 +48,7 @@ func TestPurgeInputsKeepsWhatMayStillBeNeeded(t *testing.T) {
 	pending := insert("pending", 0)
 	running := insert("processing", 0)
 
-	s := &store{pool: db.Pool}
+	s := &store{pool: db.WorkerPool(t)}
 	n, err := s.purgeInputs(ctx, 7*day, 30*day)
 	require.NoError(t, err)
 	require.Equal(t, 3, n)

@@ -35,7 +35,7 @@ func TestSmokeCompletesAJob(t *testing.T) {
 		run.SetResult(map[string]int{"n": 3})
 		return nil
 	})
-	w, err := jobs.NewWorker(jobs.Config{Pool: db.Pool, Handlers: map[string]jobs.Handler{"troop_advancement": h},
+	w, err := jobs.NewWorker(jobs.Config{Pool: db.WorkerPool(t), Handlers: map[string]jobs.Handler{"troop_advancement": h},
 		WorkerID: "w1", ExitWhenIdle: true, PollInterval: time.Second})
 	require.NoError(t, err)
 	require.NoError(t, w.Run(ctx))

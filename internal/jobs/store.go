@@ -45,7 +45,7 @@ type claimedJob struct {
 	Progress Progress
 }
 
-// claim takes the oldest runnable job of the given types, or returns (nil, nil) when there is
+// claim takes the next runnable job of the given types (units in turn, see claim_job.sql), or returns (nil, nil) when there is
 // none. A unique violation means another worker started a job of the same unit at the same
 // moment; the claim is retried, and that unit is then skipped.
 func (s *store) claim(ctx context.Context, workerID string, lease time.Duration, types []string) (*claimedJob, error) {

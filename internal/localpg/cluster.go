@@ -117,7 +117,7 @@ func (c *Cluster) PrepareTemplate(ctx context.Context, standIn string, migration
 	var ready bool
 	err = admin.QueryRow(ctx, `select datistemplate from pg_database where datname = $1`, name).Scan(&ready)
 	if err == nil && ready {
-		return name, nil
+		return name, enableWorkerLogin(ctx, admin)
 	}
 	if err == nil { // a half-built template from a crashed run
 		if _, err := admin.Exec(ctx, `drop database `+quoteIdent(name)+` with (force)`); err != nil {
@@ -146,7 +146,28 @@ func (c *Cluster) PrepareTemplate(ctx context.Context, standIn string, migration
 	if _, err := admin.Exec(ctx, `alter database `+quoteIdent(name)+` is_template true`); err != nil {
 		return "", fmt.Errorf("mark template: %w", err)
 	}
-	return name, nil
+	return name, enableWorkerLogin(ctx, admin)
+}
+
+// WorkerRole is the worker's least-privilege role, created (NOLOGIN) by the migrations.
+const WorkerRole = "import_worker"
+
+// enableWorkerLogin lets the worker role log in on this throwaway cluster (trust
+// authentication, no password), as an operator does on Supabase with
+// `alter role import_worker with login password '...'`. Roles are cluster-wide, so this holds
+// for every database made from the template.
+func enableWorkerLogin(ctx context.Context, admin *pgx.Conn) error {
+	_, err := admin.Exec(ctx, `do $$
+		begin
+			if exists (select from pg_roles where rolname = 'import_worker') then
+				alter role import_worker with login;
+			end if;
+		end
+		$$`)
+	if err != nil {
+		return fmt.Errorf("give %s a login: %w", WorkerRole, err)
+	}
+	return nil
 }
 
 // ApplyStandIn runs the local Supabase stand-in SQL on the database at superuserURL.

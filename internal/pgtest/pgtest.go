@@ -89,6 +89,10 @@ type DB struct {
 	Pool *pgxpool.Pool
 	// URL connects as postgres.
 	URL string
+	// WorkerURL connects as import_worker, the worker's least-privilege role (no BYPASSRLS):
+	// tests run workers with it, so every query the worker makes is checked against its grants
+	// and policies.
+	WorkerURL string
 }
 
 // NewDB creates a fresh migrated database, dropped when the test ends.
@@ -102,7 +106,7 @@ func NewDB(t testing.TB) *DB {
 	if err := cluster.CreateDatabase(ctx, name, template); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
-	db := &DB{Name: name, URL: cluster.URL(name, "postgres")}
+	db := &DB{Name: name, URL: cluster.URL(name, "postgres"), WorkerURL: cluster.URL(name, localpg.WorkerRole)}
 	pool, err := pgxpool.New(ctx, db.URL)
 	if err != nil {
 		t.Fatalf("pgtest: connect: %v", err)
@@ -115,6 +119,18 @@ func NewDB(t testing.TB) *DB {
 		}
 	})
 	return db
+}
+
+// WorkerPool opens a pool connected as import_worker (see WorkerURL), closed when the test
+// ends.
+func (d *DB) WorkerPool(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), d.WorkerURL)
+	if err != nil {
+		t.Fatalf("pgtest: connect as %s: %v", localpg.WorkerRole, err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 // URLAs returns a URL for this database connecting as role.
