@@ -131,3 +131,17 @@ exception
         raise warning 'import_worker may not read storage.objects (%): the purge of uploads no job names will fail until it may', sqlerrm;
 end
 $storage$;
+
+-- Functions the database calls as the worker on its writes: the input_path CHECK of
+-- import_jobs (20261201000200) runs on every update of a job row, so the worker may execute
+-- it. Skipped where the function does not exist.
+do $functions$
+declare
+    f text;
+begin
+    foreach f in array array['import_private.import_path_unit(text)'] loop
+        continue when to_regprocedure(f) is null;
+        execute format('grant execute on function %s to import_worker', f);
+    end loop;
+end
+$functions$;

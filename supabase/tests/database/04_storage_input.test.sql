@@ -63,8 +63,8 @@ select ok((select allowed_mime_types @> array['text/csv', 'text/plain'] from sto
 select ok((select not (allowed_mime_types && array['application/octet-stream', 'application/pdf', 'image/png'])
            from storage.buckets where id = 'imports'),
     'bucket imports refuses other types');
-select policies_are('storage', 'objects', array['imports_insert_unit_leaders', 'imports_select_unit_leaders'],
-    'storage.objects has exactly the insert and select policies of bucket imports (no update, no delete)');
+select policies_are('storage', 'objects', array['imports_insert_unit_leaders', 'imports_select_unit_leaders', 'import_worker_read_imports'],
+    'storage.objects has exactly the insert and select policies of bucket imports and the worker's read policy (no update, no delete)');
 
 -- ============================================================================================
 -- Leader of A
