@@ -93,7 +93,7 @@ func TestRecordRealtimeFixtures(t *testing.T) {
 			var committed realtimeFixture
 			require.NoError(t, json.Unmarshal(raw, &committed))
 			require.Equal(t, shape(got), shape(committed),
-				"%s no longer matches a real run: re-record with `make types` (UPDATE_FIXTURES=1)", path)
+				"%s no longer matches a real run: re-record with `make fixtures`", path)
 		})
 	}
 }

@@ -234,12 +234,12 @@ function TroopPreviewTable({ preview }: { preview: TroopPreview }) {
   );
 }
 
-/** groupWarnings counts the result's warnings by kind, largest group first. */
+/** groupWarnings counts the result's warnings by kind (one per warning), largest group first. */
 export function groupWarnings(warnings: ImportWarning[]): Array<{ kind: string; count: number; examples: ImportWarning[] }> {
   const groups = new Map<string, ImportWarning[]>();
   for (const w of warnings) groups.set(w.type, [...(groups.get(w.type) ?? []), w]);
   return [...groups.entries()]
-    .map(([kind, list]) => ({ kind, count: list.reduce((n, w) => n + (w.count ?? 1), 0), examples: list.slice(0, 3) }))
+    .map(([kind, list]) => ({ kind, count: list.length, examples: list.slice(0, 3) }))
     .sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
 }
 
@@ -270,6 +270,9 @@ function Warnings(props: { job: ImportJobRow; warnings: ImportWarning[]; count: 
           </li>
         ))}
       </ul>
+      {props.warnings.length < props.count && (
+        <p className="import-job__warnings-sample">Grouped from the first {fmt(props.warnings.length)} warnings.</p>
+      )}
       {props.issuesHref && (
         <a className="import-job__all-warnings" href={props.issuesHref(props.job.id)}>
           See all {fmt(props.count)} warnings

@@ -58,6 +58,10 @@ describe('<ImportJobProgress>', () => {
     const groups = document.querySelectorAll('.import-job__warning-group');
     expect([...groups].map((g) => g.getAttribute('data-kind'))).toEqual(groupWarnings(result.warnings).map((g) => g.kind));
     expect(new Set([...groups].map((g) => g.getAttribute('data-kind'))).size).toBe(groups.length);
+    const counts = [...groups].map((g) => Number(g.querySelector('.import-job__count')!.textContent!.replace(/[^0-9]/g, '')));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(result.warnings.length);
+    expect(result.warningsTruncated).toBe(true);
+    expect(screen.getByText(`Grouped from the first ${result.warnings.length} warnings.`)).toBeInTheDocument();
     const link = screen.getByRole('link', { name: `See all ${result.warningCount.toLocaleString('en-US')} warnings` });
     expect(link).toHaveAttribute('href', `/imports/${run.initial.id}/issues`);
     expect(fake.openChannels).toHaveLength(0);
