@@ -18,10 +18,12 @@ import {
   type ImportWarning,
   type TroopPreview,
 } from './results';
+import { useImportKitClient } from './context';
 import { useImportJob, type UseImportJobOptions } from './useImportJob';
 
 export interface ImportJobProgressProps extends UseImportJobOptions {
-  client: ImportKitClient;
+  /** The browser supabase client; default: the one of <ImportKitProvider>. */
+  client?: ImportKitClient;
   jobId: string;
   /** Link to the full warning list of a job (e.g. `/imports/${id}/issues`). */
   issuesHref?: (jobId: string) => string;
@@ -31,10 +33,11 @@ export interface ImportJobProgressProps extends UseImportJobOptions {
 }
 
 export function ImportJobProgress(props: ImportJobProgressProps) {
+  const client = useImportKitClient(props.client);
   // Confirm on a preview follows the real import in the same place.
   const [jobId, setJobId] = useState(props.jobId);
   useEffect(() => setJobId(props.jobId), [props.jobId]);
-  const { job, error, connection, cancel, retry } = useImportJob(props.client, jobId, { pollIntervalMs: props.pollIntervalMs });
+  const { job, error, connection, cancel, retry } = useImportJob(client, jobId, { pollIntervalMs: props.pollIntervalMs });
   const [busy, setBusy] = useState(false);
   const [confirmError, setConfirmError] = useState<ImportJobError | null>(null);
 
@@ -49,7 +52,7 @@ export function ImportJobProgress(props: ImportJobProgressProps) {
   const confirm = run(async () => {
     try {
       setConfirmError(null);
-      const started = await confirmDryRun(props.client, jobId);
+      const started = await confirmDryRun(client, jobId);
       setJobId(started.id);
       props.onJobStarted?.(started.id);
     } catch (err) {

@@ -5,3 +5,4 @@ export { useImportJob, mergeJob } from './useImportJob';
 export type { UseImportJob, UseImportJobOptions, ConnectionState } from './useImportJob';
 export { ImportJobProgress, percentDone, groupWarnings, formatDuration } from './ImportJobProgress';
 export type { ImportJobProgressProps } from './ImportJobProgress';
+export { ImportKitProvider, useImportKitClient } from './context';

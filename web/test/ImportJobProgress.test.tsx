@@ -1,5 +1,6 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { ImportKitProvider } from '../src/context';
 import { ImportJobProgress, groupWarnings } from '../src/ImportJobProgress';
 import type { TroopImportResult } from '../src/results';
 import { FakeSupabase } from './fakeSupabase';
@@ -155,7 +156,12 @@ describe('<ImportJobProgress>', () => {
 
     const mid = run.updates[8]!.new;
     first.fake.jobs.set(run.initial.id, { ...run.initial, ...mid });
-    render(<ImportJobProgress client={first.fake.client} jobId={run.initial.id} />);
+    // This time through the provider, as a page would.
+    render(
+      <ImportKitProvider client={first.fake.client}>
+        <ImportJobProgress jobId={run.initial.id} />
+      </ImportKitProvider>,
+    );
     act(() => first.fake.channels[1]!.status('SUBSCRIBED'));
     const expected = Math.floor((100 * Number(mid.processed_items)) / Number(mid.total_items));
     await waitFor(() => expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', String(expected)));
