@@ -26,8 +26,8 @@ type JobInsert = Database['public']['Tables']['import_jobs']['Insert'];
 /** The Storage bucket uploads go to; objects are named <unit_id>/<uuid>.csv. */
 export const IMPORT_BUCKET = 'imports';
 
-/** The bucket's size limit per file (100 MiB). */
-export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+/** The imports bucket's size limit per file (300 MiB, as set by its migration). */
+export const MAX_UPLOAD_BYTES = 300 * 1024 * 1024;
 
 export interface StartImportJobParams {
   unitId: string;

@@ -8,6 +8,7 @@ import {
   getImportJobStatus,
   listImportJobIssues,
   listImportJobs,
+  MAX_UPLOAD_BYTES,
   retryImportJob,
   startImportJob,
   type ImportKitClient,
@@ -143,6 +144,9 @@ describe('startImportJob', () => {
     await expect(checkImportFile('name,rank\nAlex,Scout\n', 'troop_advancement')).rejects.toMatchObject({ kind: 'wrong_file' });
     expect(await checkImportFile(history, 'scout_history')).toBe(history);
     expect(await checkImportFile('\uFEFF' + troopCSV, 'troop_advancement')).toContain('bsamemberid');
+    // Over the bucket's limit: refused from its size, without reading it.
+    const huge = { size: MAX_UPLOAD_BYTES + 1, arrayBuffer: () => Promise.reject(new Error('read')) } as unknown as Blob;
+    await expect(startImportJob(client, { unitId: unit, type: 'troop_advancement', file: huge })).rejects.toMatchObject({ kind: 'too_large' });
     expect(seen).toHaveLength(0);
   });
 });
