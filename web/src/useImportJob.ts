@@ -139,6 +139,10 @@ export function useImportJob(client: ImportKitClient, jobId: string | null | und
         }
       });
 
+    // Show the job at once (a remount resumes without waiting for the socket); the read
+    // after SUBSCRIBED then covers anything between this read and the subscription.
+    void refetch();
+
     return () => {
       active = false;
       close();

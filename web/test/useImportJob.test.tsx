@@ -35,10 +35,13 @@ describe('useImportJob', () => {
     const [channel] = fake.channels;
     expect(channel?.handlers[0]?.filter).toEqual({ event: 'UPDATE', schema: 'public', table: 'import_jobs', filter: `id=eq.${jobId}` });
 
-    act(() => channel!.status('SUBSCRIBED'));
+    // Read at once, and again once subscribed (events from then on, the row up to then).
     await waitFor(() => expect(result.current.job?.status).toBe('pending'));
-    expect(result.current.connection).toBe('live');
+    expect(result.current.connection).toBe('connecting');
     expect(fake.reads).toEqual([jobId]);
+    act(() => channel!.status('SUBSCRIBED'));
+    await waitFor(() => expect(fake.reads).toEqual([jobId, jobId]));
+    expect(result.current.connection).toBe('live');
 
     for (const u of completed.updates) {
       act(() => channel!.emit(u));
@@ -85,29 +88,29 @@ describe('useImportJob', () => {
     act(() => channel.status('SUBSCRIBED'));
     await flush();
     expect(result.current.job?.current_phase).toBe(rowAfter(4).current_phase);
-    expect(fake.reads).toHaveLength(1);
+    expect(fake.reads).toHaveLength(2); // on mount and once subscribed
 
     act(() => channel.status('CHANNEL_ERROR'));
     expect(result.current.connection).toBe('polling');
     await flush();
-    expect(fake.reads).toHaveLength(2); // read at once
+    expect(fake.reads).toHaveLength(3); // read at once
     // Meanwhile the worker moved on; no event arrives, the poll finds it.
     fake.jobs.set(jobId, { ...rowAfter(7) });
     await act(() => vi.advanceTimersByTimeAsync(10_000));
-    expect(fake.reads).toHaveLength(3);
+    expect(fake.reads).toHaveLength(4);
     expect(result.current.job?.processed_items).toBe(rowAfter(7).processed_items);
 
     act(() => channel.status('SUBSCRIBED')); // supabase-js rejoined
     await flush();
-    expect(fake.reads).toHaveLength(4);
+    expect(fake.reads).toHaveLength(5);
     expect(result.current.connection).toBe('live');
     await act(() => vi.advanceTimersByTimeAsync(60_000));
-    expect(fake.reads).toHaveLength(4); // no polling while live
+    expect(fake.reads).toHaveLength(5); // no polling while live
 
     act(() => channel.status('TIMED_OUT'));
     expect(result.current.connection).toBe('polling');
     await flush();
-    expect(fake.reads).toHaveLength(5);
+    expect(fake.reads).toHaveLength(6);
   });
 
   it('removes its channel on unmount', async () => {
