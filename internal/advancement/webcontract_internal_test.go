@@ -39,6 +39,7 @@ func TestWebContract(t *testing.T) {
 	for name, v := range map[string]any{
 		"TroopImportResult":     Result{},
 		"ImportWarning":         ImportWarning{},
+		"WarningGroup":          WarningGroup{},
 		"FileRowStats":          fileStats{},
 		"TroopPreview":          Preview{},
 		"TroopPreviewSummary":   PreviewSummary{},

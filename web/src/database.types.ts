@@ -347,13 +347,16 @@ export type Database = {
           heartbeat_at: string | null
           id: string
           idempotency_key: string | null
+          input_bytes: number | null
           input_csv: string | null
           input_path: string | null
           input_purged_at: string | null
+          leader_retries: number
           lease_expires_at: string | null
           lease_owner: string | null
           lease_token: string | null
           max_attempts: number
+          max_leader_retries: number
           options: NonNullable<Json>
           processed_items: number
           processed_scouts: number
@@ -381,13 +384,16 @@ export type Database = {
           heartbeat_at?: string | null
           id?: string
           idempotency_key?: string | null
+          input_bytes?: number | null
           input_csv?: string | null
           input_path?: string | null
           input_purged_at?: string | null
+          leader_retries?: number
           lease_expires_at?: string | null
           lease_owner?: string | null
           lease_token?: string | null
           max_attempts?: number
+          max_leader_retries?: number
           options?: NonNullable<Json>
           processed_items?: number
           processed_scouts?: number
@@ -415,13 +421,16 @@ export type Database = {
           heartbeat_at?: string | null
           id?: string
           idempotency_key?: string | null
+          input_bytes?: number | null
           input_csv?: string | null
           input_path?: string | null
           input_purged_at?: string | null
+          leader_retries?: number
           lease_expires_at?: string | null
           lease_owner?: string | null
           lease_token?: string | null
           max_attempts?: number
+          max_leader_retries?: number
           options?: NonNullable<Json>
           processed_items?: number
           processed_scouts?: number
@@ -998,6 +1007,156 @@ export type Database = {
             columns: ["unit_id"]
             isOneToOne: false
             referencedRelation: "units"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      unit_requirement_definitions: {
+        Row: {
+          created_at: string
+          description: string | null
+          display_order: number
+          id: string
+          merit_badge_id: string | null
+          rank_id: string | null
+          recorded_by_job_id: string | null
+          requirement_number: string
+          unit_id: string
+          version_year: number
+        }
+        Insert: {
+          created_at?: string
+          description?: string | null
+          display_order?: number
+          id?: string
+          merit_badge_id?: string | null
+          rank_id?: string | null
+          recorded_by_job_id?: string | null
+          requirement_number: string
+          unit_id: string
+          version_year: number
+        }
+        Update: {
+          created_at?: string
+          description?: string | null
+          display_order?: number
+          id?: string
+          merit_badge_id?: string | null
+          rank_id?: string | null
+          recorded_by_job_id?: string | null
+          requirement_number?: string
+          unit_id?: string
+          version_year?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "unit_requirement_definitions_merit_badge_id_fkey"
+            columns: ["merit_badge_id"]
+            isOneToOne: false
+            referencedRelation: "bsa_merit_badges"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "unit_requirement_definitions_rank_id_fkey"
+            columns: ["rank_id"]
+            isOneToOne: false
+            referencedRelation: "bsa_ranks"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "unit_requirement_definitions_recorded_by_job_id_fkey"
+            columns: ["recorded_by_job_id"]
+            isOneToOne: false
+            referencedRelation: "import_job_overview"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "unit_requirement_definitions_recorded_by_job_id_fkey"
+            columns: ["recorded_by_job_id"]
+            isOneToOne: false
+            referencedRelation: "import_jobs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "unit_requirement_definitions_unit_id_fkey"
+            columns: ["unit_id"]
+            isOneToOne: false
+            referencedRelation: "units"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      unit_requirement_progress: {
+        Row: {
+          completed_at: string | null
+          completed_by: string | null
+          created_at: string
+          definition_id: string
+          id: string
+          notes: string | null
+          recorded_by_job_id: string | null
+          scout_id: string
+          status: Database["public"]["Enums"]["advancement_status"]
+          updated_at: string
+        }
+        Insert: {
+          completed_at?: string | null
+          completed_by?: string | null
+          created_at?: string
+          definition_id: string
+          id?: string
+          notes?: string | null
+          recorded_by_job_id?: string | null
+          scout_id: string
+          status?: Database["public"]["Enums"]["advancement_status"]
+          updated_at?: string
+        }
+        Update: {
+          completed_at?: string | null
+          completed_by?: string | null
+          created_at?: string
+          definition_id?: string
+          id?: string
+          notes?: string | null
+          recorded_by_job_id?: string | null
+          scout_id?: string
+          status?: Database["public"]["Enums"]["advancement_status"]
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "unit_requirement_progress_completed_by_fkey"
+            columns: ["completed_by"]
+            isOneToOne: false
+            referencedRelation: "profiles"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "unit_requirement_progress_definition_id_fkey"
+            columns: ["definition_id"]
+            isOneToOne: false
+            referencedRelation: "unit_requirement_definitions"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "unit_requirement_progress_recorded_by_job_id_fkey"
+            columns: ["recorded_by_job_id"]
+            isOneToOne: false
+            referencedRelation: "import_job_overview"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "unit_requirement_progress_recorded_by_job_id_fkey"
+            columns: ["recorded_by_job_id"]
+            isOneToOne: false
+            referencedRelation: "import_jobs"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "unit_requirement_progress_scout_id_fkey"
+            columns: ["scout_id"]
+            isOneToOne: false
+            referencedRelation: "scouts"
             referencedColumns: ["id"]
           },
         ]

@@ -91,10 +91,13 @@ export function phaseLabel(phase: string | null | undefined): string {
 /** import_job_issues.code and result.warnings[].type, with a heading for each group. */
 export const WARNING_KIND_LABELS = {
   invalid_row: 'Rows that could not be read',
+  invalid_value: 'Values that could not be read (taken as empty)',
+  requirement_refused: 'Requirement ids refused',
   unknown_rank: 'Unknown ranks',
   unknown_merit_badge: 'Unknown merit badges',
   historical_badge_mapped: 'Historical badges mapped to current ones',
   requirement_not_found: 'Requirements not found',
+  requirement_recorded_for_unit: 'Requirement ids recorded for this unit only',
   scout_not_found: 'Scouts not found in the unit',
   inactive_scout: 'Inactive scouts',
   duplicate_scout_records: 'Scouts recorded twice',
@@ -125,6 +128,17 @@ export interface ImportWarning {
   usedVersion?: string;
   count?: number;
   line?: number;
+  /** The file's column (header name) of a value that could not be read. */
+  field?: string;
+  /** The value as the file had it (shortened). */
+  value?: string;
+}
+
+/** One line of result.warningSummary: how many warnings of a kind, in words. */
+export interface WarningGroup {
+  type: WarningKind | (string & {});
+  count: number;
+  message: string;
 }
 
 /** Row counts of the uploaded troop file. */
@@ -137,7 +151,12 @@ export interface FileRowStats {
   otherRows: number;
   duplicateRows: number;
   unknownItems: number;
+  /** Rows skipped because they could not be used at all. */
   invalidRows: number;
+  /** Values of imported rows that could not be read and were taken as empty. */
+  invalidValues: number;
+  /** Requirement rows skipped because their id was refused. */
+  refusedRequirementIds: number;
 }
 
 /** result of a troop_advancement job (the app's TroopAdvancementImportResult, extended). */
@@ -155,7 +174,14 @@ export interface TroopImportResult {
   scoutsSkipped: number;
   itemsUpdated: number;
   unknownItems: number;
+  /** Requirement ids the reference data lacked, recorded for the unit only. */
   requirementDefinitionsRegistered: number;
+  /** Rows of the file that were skipped (each is an invalid_row warning with its line). */
+  skippedRows: number;
+  /** How many warnings of each kind (all of them, not only the sample). */
+  warningCounts: Record<string, number>;
+  /** One line per kind, most important first. */
+  warningSummary: WarningGroup[];
   warningCount: number;
   warningsTruncated: boolean;
   rows: FileRowStats;
