@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 PKGS := ./...
 
-.PHONY: help deps demo test test-go test-sql vet bench fuzz chaos build docker-build clean
+.PHONY: help deps demo test test-go test-sql test-web web-deps types fixtures screenshots vet bench fuzz chaos build docker-build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -14,7 +14,7 @@ deps: ## install PostgreSQL 15, pgTAP, pg_prove and wal2json when missing (Debia
 demo: deps ## local PostgreSQL + worker + a realistic 55-scout import with live progress
 	$(GO) run ./worker demo
 
-test: deps vet test-go test-sql ## everything: Go tests (real PostgreSQL) and the pgTAP suite
+test: deps vet test-web test-go test-sql ## everything: web kit, Go tests (real PostgreSQL) and the pgTAP suite
 
 vet: ## go vet + gofmt check
 	$(GO) vet $(PKGS)
@@ -28,6 +28,24 @@ test-go: ## Go tests (each package starts its own throwaway PostgreSQL); V=1 for
 
 test-sql: ## pgTAP tests of supabase/tests with pg_prove, against a fresh migrated database; V=1 for every assertion
 	$(GO) test $(GOTESTFLAGS) -run '^TestPgTAP$$' ./internal/schematest
+
+web-deps: ## install Node 20+, npm and Chromium when missing (Debian), then npm ci in web/
+	@bash scripts/install-web-deps.sh
+
+test-web: web-deps ## web kit: tsc --noEmit (strict), vitest (jsdom, recorded Realtime runs), headless Chromium check
+	@cd web && npx tsc --noEmit -p . && echo "web: tsc --noEmit ok"
+	@cd web && npx vitest run --reporter=dot --silent
+	@cd web && node scripts/browser-check.mjs
+
+types: deps web-deps ## regenerate web/src/database.types.ts (postgres-meta on the migrated schema) and the Go contract of the web types
+	UPDATE_FIXTURES=1 $(GO) test -count=1 -run '^TestDatabaseTypes$$' ./internal/schematest
+	UPDATE_FIXTURES=1 $(GO) test -count=1 -run '^TestWebContract$$' ./internal/advancement
+
+fixtures: deps ## re-record the Realtime payloads the web kit's tests replay (real imports, wal2json)
+	UPDATE_FIXTURES=1 $(GO) test -count=1 -run '^TestRecordRealtimeFixtures$$' ./internal/schematest
+
+screenshots: web-deps ## PNGs of <ImportJobProgress> in each state (headless Chromium) into docs/screenshots/
+	@cd web && node scripts/browser-check.mjs --screenshots
 
 bench: deps ## benchmarks (figures in the README)
 	$(GO) test -run '^$$' -bench 'Import55|Reimport55' -benchtime 3x ./internal/advancement
