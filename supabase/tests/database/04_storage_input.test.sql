@@ -64,7 +64,7 @@ select ok((select not (allowed_mime_types && array['application/octet-stream', '
            from storage.buckets where id = 'imports'),
     'bucket imports refuses other types');
 select policies_are('storage', 'objects', array['imports_insert_unit_leaders', 'imports_select_unit_leaders', 'import_worker_read_imports'],
-    'storage.objects has exactly the insert and select policies of bucket imports and the worker's read policy (no update, no delete)');
+    'storage.objects has exactly the insert and select policies of bucket imports and the worker''s read policy (no update, no delete)');
 
 -- ============================================================================================
 -- Leader of A
