@@ -141,9 +141,14 @@ func (h TroopHandler) Handle(ctx context.Context, run *jobs.Run) error {
 // stage loads the job's input and stages it.
 func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []string) (*staged, error) {
 	var hasCSV bool
+	var size int64
 	var stagedJSON []byte
-	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID).Scan(&hasCSV, &stagedJSON); err != nil {
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_input"), run.Job.ID, MaxTroopInputBytes).
+		Scan(&hasCSV, &size, &stagedJSON); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
+	}
+	if size > MaxTroopInputBytes {
+		return nil, jobs.Permanent(inputTooLarge("Troop Advancement import", size, MaxTroopInputBytes))
 	}
 	ref, err := loadReference(ctx, run.Pool())
 	if err != nil {

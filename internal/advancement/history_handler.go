@@ -147,14 +147,19 @@ func (h HistoryHandler) Handle(ctx context.Context, run *jobs.Run) error {
 // reference data. Nothing is written.
 func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOptions) (*historyStaged, error) {
 	job := run.Job
+	var size *int64
 	var csvText *string
-	var stagedJSON []byte
-	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID).Scan(&csvText, &stagedJSON); err != nil {
+	var hasStaged bool
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID, scoutbook.HistoryMaxBytes).
+		Scan(&size, &csvText, &hasStaged); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
 	switch {
+	case size != nil && *size > scoutbook.HistoryMaxBytes:
+		return nil, jobs.Permanent(inputTooLarge("scout history report (one scout's report is a few kilobytes; check that it is the right file)",
+			*size, scoutbook.HistoryMaxBytes))
 	case csvText != nil:
-	case stagedJSON != nil:
+	case hasStaged:
 		return nil, jobs.Permanentf("a scout history import reads the Scoutbook history report from input_csv; staged_data is only for troop imports")
 	default:
 		return nil, jobs.Permanentf("the job has no input: its file was purged after the retention period; upload the report again")

@@ -46,6 +46,15 @@ func stageStagedJSON(raw []byte, ref *reference, selected []string) (*staged, er
 		if base.BSAMemberID == "" {
 			continue
 		}
+		if msg := stagedMemberIDProblem(base.BSAMemberID); msg != "" {
+			// The same rule as the CSV's member id column: the scout's items are rejected.
+			s.st.rowErrors = append(s.st.rowErrors, Issue{Severity: "error", Code: codeInvalidRow,
+				BSAMemberID: shortText(base.BSAMemberID), ScoutName: shortText(sc.FirstName + " " + sc.LastName),
+				Message:     fmt.Sprintf("scout %s %s: BSA member ID %q %s", shortText(sc.FirstName), shortText(sc.LastName), shortText(base.BSAMemberID), msg),
+				Fingerprint: "invalid_row|" + shortText(base.BSAMemberID)})
+			s.st.stats.InvalidRows++
+			continue
+		}
 		for _, groups := range []struct {
 			kind  scoutbook.Kind
 			items []stagedChange
@@ -76,11 +85,12 @@ func (c stagedChange) toRow(base scoutbook.TroopRow, kind scoutbook.Kind) (scout
 	row := base
 	row.Kind = kind
 	row.Version = strings.TrimSpace(c.Version)
-	if row.Version != "" {
-		if _, err := fmt.Sscanf(row.Version, "%d", &row.VersionYear); err != nil {
-			return row, fmt.Errorf("scout %s: %s: version %q is not a year", base.BSAMemberID, c.Name, c.Version)
-		}
+	year, ok := stagedVersionYear(row.Version)
+	if !ok {
+		return row, fmt.Errorf("scout %s: %s: version %q is not a version year (expected a year such as 2024, or nothing)",
+			base.BSAMemberID, shortText(c.Name), shortText(c.Version))
 	}
+	row.VersionYear = year
 	var date scoutbook.Date
 	if c.Date != nil && *c.Date != "" {
 		d, err := scoutbook.ParseDate(*c.Date)
@@ -119,4 +129,47 @@ func (c stagedChange) toRow(base scoutbook.TroopRow, kind scoutbook.Kind) (scout
 		row.DateCompleted = date
 	}
 	return row, nil
+}
+
+// stagedMemberIDProblem applies the CSV path's member id rule to staged_data: digits only, at
+// most scoutbook.MaxMemberIDLength of them. It returns why id is refused, or "".
+func stagedMemberIDProblem(id string) string {
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return "is not a BSA member ID (expected digits only)"
+		}
+	}
+	if len(id) > scoutbook.MaxMemberIDLength {
+		return fmt.Sprintf("is not a BSA member ID (%d digits; at most %d)", len(id), scoutbook.MaxMemberIDLength)
+	}
+	return ""
+}
+
+// stagedVersionYear applies the CSV path's version rule: empty gives 0, otherwise a whole
+// number of at most 9 digits (in practice a year).
+func stagedVersionYear(v string) (int, bool) {
+	if v == "" {
+		return 0, true
+	}
+	if len(v) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(v[i]-'0')
+	}
+	return n, true
+}
+
+// shortText cuts a value from staged_data to 40 bytes for a message, so a hostile
+// 5,000-character field never fills an issue.
+func shortText(v string) string {
+	const max = 40
+	if len(v) <= max {
+		return v
+	}
+	return strings.ToValidUTF8(v[:max], "") + "…"
 }
