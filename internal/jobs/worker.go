@@ -74,6 +74,8 @@ type Worker struct {
 	running map[uuid.UUID]*runningJob
 	wg      sync.WaitGroup
 
+	completer *completer
+
 	listener    *listener
 	pollingOnly atomic.Bool
 	ready       atomic.Bool
@@ -144,9 +146,11 @@ func NewWorker(cfg Config) (*Worker, error) {
 		types = append(types, t)
 	}
 	sort.Strings(types)
+	st := &store{pool: cfg.Pool}
 	w := &Worker{
 		cfg:       cfg,
-		store:     &store{pool: cfg.Pool},
+		store:     st,
+		completer: &completer{store: st},
 		logger:    cfg.Logger.With(slog.String("worker_id", cfg.WorkerID)),
 		metrics:   cfg.Metrics,
 		types:     types,
@@ -237,20 +241,28 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 		// dispatch adds to the running set, so a count of zero before the claim still holds
 		// after it, and the jobs that ended had recorded their outcome before leaving the set.
 		idle := false
-		for w.runningCount() < w.cfg.Concurrency && ctx.Err() == nil {
-			nothingRunning := w.runningCount() == 0
-			c, err := w.store.claim(ctx, w.cfg.WorkerID, w.cfg.LeaseDuration, w.types)
+		// One statement claims as many jobs as there are free slots; a short batch means the
+		// queue has nothing more runnable for now (the next wake-up, freed slot or poll looks
+		// again).
+		for free := w.cfg.Concurrency - w.runningCount(); free > 0 && ctx.Err() == nil; free = w.cfg.Concurrency - w.runningCount() {
+			nothingRunning := free == w.cfg.Concurrency
+			claimed, err := w.store.claim(ctx, w.cfg.WorkerID, w.cfg.LeaseDuration, w.types, free)
 			if err != nil {
 				if ctx.Err() == nil {
 					w.logger.Error("claim failed", slog.Any("error", err))
 				}
 				break
 			}
-			if c == nil {
+			if len(claimed) == 0 {
 				idle = nothingRunning
 				break
 			}
-			w.start(c)
+			for _, c := range claimed {
+				w.start(c)
+			}
+			if len(claimed) < free {
+				break
+			}
 		}
 		if w.cfg.ExitWhenIdle && idle {
 			if n := w.reap(ctx); n == 0 {
@@ -382,6 +394,7 @@ func (w *Worker) start(c *claimedJob) {
 		progressInterval: w.cfg.ProgressInterval,
 		kick:             make(chan struct{}, 1),
 	}
+	run.lastCursor = c.Checkpoint
 	run.progress = c.Progress
 	run.written = c.Progress
 	run.progress.Phase, run.written.Phase = "starting", "starting"
@@ -432,14 +445,9 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 	run := rj.run
 	job := run.Job
 
-	// The checkpoint as the database has it now: the handler resumes from it and every chunk
-	// checks that it is still there. Without it the handler does not start; the error takes
-	// the usual way below (a lost connection hands the job back).
-	raw, err := w.store.loadCheckpoint(run.hardCtx, job.ID)
-	if err == nil {
-		run.lastCursor = raw
-		err = w.runHandler(softCtx, rj)
-	}
+	// The checkpoint came with the claim (run.lastCursor, set by start): the handler resumes
+	// from it and every chunk checks that it is still there.
+	err := w.runHandler(softCtx, rj)
 
 	cause := context.Cause(softCtx)
 	// End-of-job writes get their own deadline: the job's contexts may be cancelled already.
@@ -466,9 +474,7 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 
 	switch {
 	case err == nil:
-		ok, werr := retryWrite(ctx, func(ctx context.Context) (bool, error) {
-			return w.store.complete(ctx, job.ID, job.leaseToken, run.resultValue())
-		})
+		ok, werr := w.completer.complete(ctx, job.ID, job.leaseToken, run.resultValue())
 		out := finalWrite(ok, werr, OutcomeCompleted)
 		if out == OutcomeCompleted {
 			w.metrics.completed.WithLabelValues(job.Type).Inc()
