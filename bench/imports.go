@@ -16,8 +16,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// importRun is one import measured: job claimed -> completed (the database's timestamps),
-// items, and the worker process's peak RSS.
+// importRun is one import measured: job claimed -> completed (the database's timestamps;
+// summed over the files of a split export), items, and the worker process's peak RSS.
 type importRun struct {
 	seconds float64
 	items   int
@@ -27,10 +27,13 @@ type importRun struct {
 // runImport enqueues the troop's export in db and runs the real worker binary until the queue
 // is empty (--exit-when-idle), with the Dockerfile's GOMEMLIMIT.
 func (b *bench) runImport(ctx context.Context, pool *pgxpool.Pool, db string, t *troop) (importRun, error) {
-	var id uuid.UUID
-	if err := pool.QueryRow(ctx, `insert into public.import_jobs (unit_id, created_by, type, input_csv)
-		values ($1, $2, 'troop_advancement', $3) returning id`, t.unit, t.profile, t.csv).Scan(&id); err != nil {
-		return importRun{}, fmt.Errorf("enqueue: %w", err)
+	// Every file of the export is queued at once; the unit's files run one after the other.
+	ids := make([]uuid.UUID, len(t.parts))
+	for i, part := range t.parts {
+		if err := pool.QueryRow(ctx, `insert into public.import_jobs (unit_id, created_by, type, input_csv)
+			values ($1, $2, 'troop_advancement', $3) returning id`, t.unit, t.profile, part).Scan(&ids[i]); err != nil {
+			return importRun{}, fmt.Errorf("enqueue: %w", err)
+		}
 	}
 	cmd := exec.CommandContext(ctx, b.workerBin, "run", "--exit-when-idle")
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+b.cluster.URL(db, "postgres"), "WORKER_ID=bench",
@@ -68,15 +71,21 @@ func (b *bench) runImport(ctx context.Context, pool *pgxpool.Pool, db string, t 
 		case <-poll.C:
 		}
 	}
-	var status string
-	var msg *string
-	err = pool.QueryRow(ctx, `select status, error_message, extract(epoch from completed_at - started_at), coalesce(total_items, 0)
-		from public.import_jobs where id = $1`, id).Scan(&status, &msg, &r.seconds, &r.items)
-	if err != nil {
-		return r, err
-	}
-	if status != "completed" {
-		return r, fmt.Errorf("import job ended %s: %s", status, deref(msg))
+	for _, id := range ids {
+		var status string
+		var msg *string
+		var secs float64
+		var items int
+		err = pool.QueryRow(ctx, `select status, error_message, coalesce(extract(epoch from completed_at - started_at), 0)::float8,
+			coalesce(total_items, 0) from public.import_jobs where id = $1`, id).Scan(&status, &msg, &secs, &items)
+		if err != nil {
+			return r, err
+		}
+		if status != "completed" {
+			return r, fmt.Errorf("import job ended %s: %s", status, deref(msg))
+		}
+		r.seconds += secs
+		r.items += items
 	}
 	return r, nil
 }
