@@ -51,7 +51,7 @@ func main() {
 	schema := flag.String("schema", "river", "schema holding River's tables")
 	mode := flag.String("mode", "throughput", "migrate, throughput or latency")
 	jobs := flag.Int("jobs", 5000, "throughput: jobs to work")
-	workers := flag.Int("workers", 100, "MaxWorkers of the default queue")
+	workers := flag.Int("workers", 100, "MaxWorkers of the default queue in latency mode (throughput uses river bench's 2,000)")
 	rate := flag.Float64("rate", 200, "latency: inserts per second")
 	duration := flag.Duration("duration", 5*time.Second, "latency: how long to insert")
 	flag.Parse()
@@ -104,12 +104,19 @@ func run(ctx context.Context, url, schema, mode string, jobs, workers int, rate 
 	}}
 	ws := river.NewWorkers()
 	river.AddWorker(ws, w)
-	client, err := river.NewClient(driver, &river.Config{
+	cfg := &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}},
 		Workers: ws,
 		Schema:  schema,
 		Logger:  slog.New(slog.DiscardHandler),
-	})
+	}
+	if mode == "throughput" {
+		// As `river bench` configures its client for throughput: a short fetch cooldown and
+		// poll interval and 2,000 workers. Latency is measured with River's defaults.
+		cfg.FetchCooldown, cfg.FetchPollInterval = 2*time.Millisecond, 20*time.Millisecond
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2000}}
+	}
+	client, err := river.NewClient(driver, cfg)
 	if err != nil {
 		return nil, err
 	}
