@@ -47,9 +47,10 @@ type troop struct {
 // advancement.MaxTroopInputBytes (128 MB), and a leader splits a larger troop's export.
 const partBytes = 120 << 20
 
-// splitExport cuts a troop export into files of at most partBytes, each with the header, at
+// splitExport cuts a troop export into files of at most partBytes (a scout's rows are never
+// more than a tenth of it), each with the header, at
 // scout boundaries (the first column is the BSA member id; a scout's rows are contiguous).
-func splitExport(export string) ([]string, error) {
+func splitExport(export string, partBytes int) ([]string, error) {
 	if len(export) <= partBytes {
 		return []string{export}, nil
 	}
@@ -69,7 +70,7 @@ func splitExport(export string) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("split the export: %w", err)
 		}
-		if rec[0] != lastID && recStart-partStart > partBytes-int64(len(header))-(1<<20) {
+		if rec[0] != lastID && recStart-partStart > int64(partBytes-len(header))*9/10 {
 			parts = append(parts, header+body[partStart:recStart])
 			partStart = recStart
 		}
@@ -246,7 +247,7 @@ func (b *bench) prepareTroop(ctx context.Context, n int) (*troop, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.parts, err = splitExport(export.String()); err != nil {
+	if t.parts, err = splitExport(export.String(), partBytes); err != nil {
 		return nil, err
 	}
 	t.rows = stats.Rows
