@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 PKGS := ./...
 
-.PHONY: help deps demo test test-go test-sql test-web web-deps types fixtures screenshots vet bench fuzz chaos build docker-build clean
+.PHONY: help deps demo test test-go test-sql test-web web-deps types fixtures screenshots vet bench bench-micro fuzz chaos build docker-build clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -18,7 +18,7 @@ test: deps vet test-web test-go test-sql ## everything: web kit, Go tests (real 
 
 vet: ## go vet + gofmt check
 	$(GO) vet $(PKGS)
-	@out=$$(gofmt -l internal worker sql supabase); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l internal worker sql supabase bench); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 # One line per package and failures in full; V=1 shows every test and every pgTAP assertion.
 GOTESTFLAGS := -count=1$(if $(V), -v)
@@ -47,9 +47,10 @@ fixtures: deps ## re-record the Realtime payloads the web kit's tests replay (re
 screenshots: web-deps ## PNGs of <ImportJobProgress> in each state (headless Chromium) into docs/screenshots/
 	@cd web && node scripts/browser-check.mjs --screenshots
 
-bench: deps ## benchmarks (figures in the README)
-	$(GO) test -run '^$$' -bench 'Import55|Reimport55' -benchtime 3x ./internal/advancement
-	GOMEMLIMIT=128MiB $(GO) test -run '^$$' -bench 'Import550' -benchtime 1x ./internal/advancement
+bench: deps ## side by side with anchors (bulk upsert, River): one table of ratios in bench/results.md (~15 min)
+	$(GO) run ./bench -out bench/results.md
+
+bench-micro: ## the go test benchmarks of the packages (parser, generator, queue, imports)
 	$(GO) test -run '^$$' -bench . ./internal/jobs ./internal/scoutbook ./internal/scoutgen
 
 fuzz: ## a short run of every fuzz target

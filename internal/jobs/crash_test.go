@@ -239,7 +239,7 @@ func zombieWrites(t *testing.T, e *env, id, token uuid.UUID) {
 		args []any
 	}{
 		{"heartbeat", []any{id, token, 3600.0}},
-		{"complete_job", []any{id, token, `{"zombie": true}`}},
+		{"complete_jobs", []any{[]uuid.UUID{id}, []uuid.UUID{token}, []string{`{"zombie": true}`}}},
 		{"finish_job", []any{id, token, "failed", "zombie", nil}},
 		{"retry_later", []any{id, token, "zombie", 0.0}},
 		{"release_job", []any{id, token}},

@@ -20,6 +20,9 @@ func TestExitWhenIdleDrainsOneUnitsBacklog(t *testing.T) {
 	for _, n := range []int{50, 500} {
 		t.Run(fmt.Sprintf("%d jobs", n), func(t *testing.T) {
 			e := newEnv(t)
+			// A backlog beyond the default per-unit quota of waiting jobs.
+			_, err := e.db.Pool.Exec(context.Background(), `update import_private.import_limits set max_pending_jobs_per_unit = $1`, n)
+			require.NoError(t, err)
 			e.insertJobsRoundRobin(t, e.createUnits(t, 1), n)
 			var calls atomic.Int32
 			h := e.startWorker(t, jobs.Config{ExitWhenIdle: true, // default concurrency (2)

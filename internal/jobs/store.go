@@ -22,8 +22,7 @@ var (
 	sqlFenceCheck     = sqlfiles.Query("fence_check")
 	sqlWriteProgress  = sqlfiles.Query("write_progress")
 	sqlSaveCheckpoint = sqlfiles.Query("save_checkpoint")
-	sqlLoadCheckpoint = sqlfiles.Query("load_checkpoint")
-	sqlCompleteJob    = sqlfiles.Query("complete_job")
+	sqlCompleteJobs   = sqlfiles.Query("complete_jobs")
 	sqlFinishJob      = sqlfiles.Query("finish_job")
 	sqlRetryLater     = sqlfiles.Query("retry_later")
 	sqlReleaseJob     = sqlfiles.Query("release_job")
@@ -43,29 +42,34 @@ type store struct {
 type claimedJob struct {
 	Job
 	Progress Progress
+	// Checkpoint is the job's resume cursor as JSON, nil when it has none.
+	Checkpoint []byte
 }
 
-// claim takes the next runnable job of the given types (units in turn, see claim_job.sql), or returns (nil, nil) when there is
-// none. A unique violation means another worker started a job of the same unit at the same
-// moment; the claim is retried, and that unit is then skipped.
-func (s *store) claim(ctx context.Context, workerID string, lease time.Duration, types []string) (*claimedJob, error) {
+// claim takes up to limit runnable jobs of the given types in one statement (at most one per
+// unit, units in turn), and returns none when nothing is runnable. A unique violation means
+// another worker started a job of the same unit at the same moment; the claim is retried, and
+// that unit is then skipped.
+func (s *store) claim(ctx context.Context, workerID string, lease time.Duration, types []string, limit int) ([]*claimedJob, error) {
 	for try := 0; ; try++ {
-		var c claimedJob
-		err := s.pool.QueryRow(ctx, sqlClaimJob, workerID, lease.Seconds(), types).Scan(
-			&c.ID, &c.UnitID, &c.CreatedBy, &c.Type, &c.Attempt, &c.MaxAttempts, &c.leaseToken,
-			&c.Options, &c.SelectedScoutIDs, &c.CreatedAt, &c.Progress.TotalItems, &c.Progress.ProcessedItems,
-			&c.Progress.TotalScouts, &c.Progress.ProcessedScouts)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, nil
+		rows, err := s.pool.Query(ctx, sqlClaimJob, workerID, lease.Seconds(), types, limit)
+		var out []*claimedJob
+		if err == nil {
+			out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*claimedJob, error) {
+				var c claimedJob
+				return &c, r.Scan(&c.ID, &c.UnitID, &c.CreatedBy, &c.Type, &c.Attempt, &c.MaxAttempts, &c.leaseToken,
+					&c.Options, &c.SelectedScoutIDs, &c.CreatedAt, &c.Progress.TotalItems, &c.Progress.ProcessedItems,
+					&c.Progress.TotalScouts, &c.Progress.ProcessedScouts, &c.Checkpoint)
+			})
 		}
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && try < 5 {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("claim job: %w", err)
+			return nil, fmt.Errorf("claim jobs: %w", err)
 		}
-		return &c, nil
+		return out, nil
 	}
 }
 
@@ -143,19 +147,6 @@ func saveCheckpoint(ctx context.Context, tx pgx.Tx, id uuid.UUID, attempt int, c
 	return raw, nil
 }
 
-// loadCheckpoint returns the job's cursor as JSON, nil when there is none.
-func (s *store) loadCheckpoint(ctx context.Context, id uuid.UUID) ([]byte, error) {
-	var raw []byte
-	err := s.pool.QueryRow(ctx, sqlLoadCheckpoint, id).Scan(&raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load checkpoint of job %s: %w", id, err)
-	}
-	return raw, nil
-}
-
 // fencedUpdate runs one of the fenced end-of-job statements; ok is false when the lease was
 // lost (nothing was written).
 func (s *store) fencedUpdate(ctx context.Context, sql string, args ...any) (bool, error) {
@@ -170,16 +161,34 @@ func (s *store) fencedUpdate(ctx context.Context, sql string, args ...any) (bool
 	return true, nil
 }
 
-func (s *store) complete(ctx context.Context, id, token uuid.UUID, result any) (bool, error) {
-	raw, err := marshalResult(result)
-	if err != nil {
-		return false, err
+// completion is one finished job waiting for its completed write.
+type completion struct {
+	id, token uuid.UUID
+	result    *string // JSON, nil for none
+}
+
+// completeBatch marks the jobs completed in one statement, each fenced by its own lease, and
+// returns the ids that were completed (a missing id had lost its lease).
+func (s *store) completeBatch(ctx context.Context, batch []completion) (map[uuid.UUID]bool, error) {
+	ids := make([]uuid.UUID, len(batch))
+	tokens := make([]uuid.UUID, len(batch))
+	results := make([]*string, len(batch))
+	for i, c := range batch {
+		ids[i], tokens[i], results[i] = c.id, c.token, c.result
 	}
-	ok, err := s.fencedUpdate(ctx, sqlCompleteJob, id, token, raw)
+	rows, err := s.pool.Query(ctx, sqlCompleteJobs, ids, tokens, results)
 	if err != nil {
-		return false, fmt.Errorf("complete job %s: %w", id, err)
+		return nil, fmt.Errorf("complete %d jobs: %w", len(batch), err)
 	}
-	return ok, nil
+	done, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("complete %d jobs: %w", len(batch), err)
+	}
+	out := make(map[uuid.UUID]bool, len(done))
+	for _, id := range done {
+		out[id] = true
+	}
+	return out, nil
 }
 
 // finish ends the job as failed or cancelled.

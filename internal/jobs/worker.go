@@ -77,6 +77,8 @@ type Worker struct {
 	running map[uuid.UUID]*runningJob
 	wg      sync.WaitGroup
 
+	completer *completer
+
 	listener    *listener
 	pollingOnly atomic.Bool
 	ready       atomic.Bool
@@ -147,9 +149,11 @@ func NewWorker(cfg Config) (*Worker, error) {
 		types = append(types, t)
 	}
 	sort.Strings(types)
+	st := &store{pool: cfg.Pool}
 	w := &Worker{
 		cfg:       cfg,
-		store:     &store{pool: cfg.Pool},
+		store:     st,
+		completer: &completer{store: st},
 		logger:    cfg.Logger.With(slog.String("worker_id", cfg.WorkerID)),
 		metrics:   cfg.Metrics,
 		types:     types,
@@ -225,11 +229,21 @@ func (w *Worker) Run(ctx context.Context) error {
 	return err
 }
 
+// claimSettle bounds how long a claim waits for more free slots while a backlog is worked.
+const claimSettle = 5 * time.Millisecond
+
 // dispatch is the claim loop.
 func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error {
 	poll := time.NewTicker(pollInterval)
 	defer poll.Stop()
 	w.reap(ctx)
+	// While a backlog is worked (the last claim filled every free slot), a claim waits until a
+	// quarter of the slots are free or claimSettle has passed, so that one statement claims a
+	// batch instead of one job per finished job (each claim sorts the pending jobs). A worker
+	// with fewer than 8 slots claims as soon as one is free.
+	batchMin := max(1, w.cfg.Concurrency/4)
+	backlog, settled := false, false
+	var settle <-chan time.Time
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -240,20 +254,36 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 		// dispatch adds to the running set, so a count of zero before the claim still holds
 		// after it, and the jobs that ended had recorded their outcome before leaving the set.
 		idle := false
-		for w.runningCount() < w.cfg.Concurrency && ctx.Err() == nil {
-			nothingRunning := w.runningCount() == 0
-			c, err := w.store.claim(ctx, w.cfg.WorkerID, w.cfg.LeaseDuration, w.types)
+		// One statement claims as many jobs as there are free slots; a short batch means the
+		// queue has nothing more runnable for now (the next wake-up, freed slot or poll looks
+		// again).
+		for free := w.cfg.Concurrency - w.runningCount(); free > 0 && ctx.Err() == nil; free = w.cfg.Concurrency - w.runningCount() {
+			if backlog && free < batchMin && !settled {
+				if settle == nil {
+					settle = time.After(claimSettle)
+				}
+				break
+			}
+			settle, settled = nil, false
+			nothingRunning := free == w.cfg.Concurrency
+			claimed, err := w.store.claim(ctx, w.cfg.WorkerID, w.cfg.LeaseDuration, w.types, free)
 			if err != nil {
 				if ctx.Err() == nil {
 					w.logger.Error("claim failed", slog.Any("error", err))
 				}
 				break
 			}
-			if c == nil {
+			backlog = len(claimed) == free
+			if len(claimed) == 0 {
 				idle = nothingRunning
 				break
 			}
-			w.start(c)
+			for _, c := range claimed {
+				w.start(c)
+			}
+			if len(claimed) < free {
+				break
+			}
 		}
 		if w.cfg.ExitWhenIdle && idle {
 			if n := w.reap(ctx); n == 0 {
@@ -266,8 +296,12 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 		case <-ctx.Done():
 			return nil
 		case <-w.wakeCh:
+			settled = true // a new job: claim now
+		case <-settle:
+			settled = true
 		case <-w.slotFreed:
 		case <-poll.C:
+			settled = true
 			w.reap(ctx)
 			w.sampleQueueDepth(ctx)
 		}
@@ -412,6 +446,7 @@ func (w *Worker) start(c *claimedJob) {
 		progressInterval: w.cfg.ProgressInterval,
 		kick:             make(chan struct{}, 1),
 	}
+	run.lastCursor = c.Checkpoint
 	run.progress = c.Progress
 	run.written = c.Progress
 	run.progress.Phase, run.written.Phase = "starting", "starting"
@@ -462,14 +497,10 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 	run := rj.run
 	job := run.Job
 
-	// The checkpoint as the database has it now: the handler resumes from it and every chunk
-	// checks that it is still there. Without it the handler does not start; the error takes
-	// the usual way below (a lost connection hands the job back).
-	raw, err := w.store.loadCheckpoint(run.hardCtx, job.ID)
-	if err == nil {
-		run.lastCursor = raw
-		err = w.checkAuthority(run.hardCtx, job)
-	}
+	// The checkpoint came with the claim (run.lastCursor, set by start): the handler resumes
+	// from it and every chunk checks that it is still there. The creator's authority is checked
+	// first: a job whose creator is no longer an active leader of the unit is not run.
+	err := w.checkAuthority(run.hardCtx, job)
 	if err == nil {
 		err = w.runHandler(softCtx, rj)
 	}
@@ -499,9 +530,7 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 
 	switch {
 	case err == nil:
-		ok, werr := retryWrite(ctx, func(ctx context.Context) (bool, error) {
-			return w.store.complete(ctx, job.ID, job.leaseToken, run.resultValue())
-		})
+		ok, werr := w.completer.complete(ctx, job.ID, job.leaseToken, run.resultValue())
 		out := finalWrite(ok, werr, OutcomeCompleted)
 		if out == OutcomeCompleted {
 			w.metrics.completed.WithLabelValues(job.Type).Inc()
