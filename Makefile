@@ -21,7 +21,7 @@ vet: ## go vet + gofmt check
 	@out=$$(gofmt -l internal worker sql supabase bench); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 # One line per package and failures in full; V=1 shows every test and every pgTAP assertion.
-GOTESTFLAGS := -count=1$(if $(V), -v)
+GOTESTFLAGS := -count=1 -timeout 30m$(if $(V), -v)
 
 test-go: ## Go tests (each package starts its own throwaway PostgreSQL); V=1 for every test's output
 	$(GO) test $(GOTESTFLAGS) -skip '^TestPgTAP$$' $(PKGS)
