@@ -244,16 +244,6 @@ func TestOversizedFilesFailWhole(t *testing.T) {
 	}
 }
 
-// TestOversizedHistoryReportIsNotLoaded: a history report over its 10 MB limit fails on its
-// size, checked in the database before the text is read.
-func TestOversizedHistoryReportIsNotLoaded(t *testing.T) {
-	f := newHistFixture(t)
-	j := f.importReport(t, strings.Repeat("x", 11<<20), nil)
-	require.Equal(t, "failed", j.Status)
-	require.Equal(t, "the file is 11.0 MB, more than the 10 MB a scout history report can be; nothing was imported", j.Error)
-	require.Equal(t, []string{"0"}, f.texts(t, `select count(*)::text from scout_rank_progress`))
-}
-
 // TestDryRunShowsRefusedAndRecordedIDs: the preview says which ids would be refused or
 // recorded for the unit, and writes nothing.
 func TestDryRunShowsRefusedAndRecordedIDs(t *testing.T) {

@@ -306,9 +306,20 @@ create trigger import_jobs_a_check_limits
     before insert
     on public.import_jobs
     for each row execute function import_private.import_jobs_check_limits();
+-- On UPDATE it runs only where it has something to check, so the worker's own status changes
+-- (claim, completion: many rows per statement) do not pay for it: a job going back to pending
+-- (a retry; the WHEN sees the status import_jobs_before_update has just set), and a statement
+-- that names an input or option column (clients may not; the purge empties the inputs).
 drop trigger if exists import_jobs_check_limits on public.import_jobs;
 create trigger import_jobs_check_limits
-    before update of input_csv, staged_data, options, selected_scout_ids, status, retry_requested_at
+    before update of status, retry_requested_at
+    on public.import_jobs
+    for each row
+    when (new.status = 'pending' and old.status in ('completed', 'failed', 'cancelled'))
+    execute function import_private.import_jobs_check_limits();
+drop trigger if exists import_jobs_check_inputs on public.import_jobs;
+create trigger import_jobs_check_inputs
+    before update of input_csv, staged_data, options, selected_scout_ids
     on public.import_jobs
     for each row execute function import_private.import_jobs_check_limits();
 
