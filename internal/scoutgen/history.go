@@ -1,7 +1,7 @@
 package scoutgen
 
 // This file writes synthetic Scoutbook "Scouts BSA History Reports" for one
-// scout, in the layout internal/scoutbook parses (ParseHistory). Every identifier here
+// scout, in the layout internal/scoutbook/history parses (history.Parse). Every identifier here
 // starts with History/history so that it cannot clash with the troop
 // generator in the same package.
 
