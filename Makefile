@@ -54,8 +54,9 @@ bench-micro: ## the go test benchmarks of the packages (parser, generator, queue
 	$(GO) test -run '^$$' -bench . ./internal/jobs ./internal/scoutbook ./internal/scoutgen
 
 fuzz: ## a short run of every fuzz target
-	for t in FuzzTroopReader FuzzParseDate FuzzNormalizeBadgeName FuzzParseHistory; do \
+	for t in FuzzTroopReader FuzzParseDate FuzzNormalizeBadgeName; do \
 	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 10s ./internal/scoutbook || exit 1; done
+	$(GO) test -run '^$$' -fuzz '^FuzzParseHistory$$' -fuzztime 10s ./internal/scoutbook/history
 
 chaos: deps ## chaos run: kill, freeze and stop workers, restart and crash PostgreSQL mid-import; compare with a clean run (~1 min)
 	CHAOS=1 $(GO) test -count=1 -timeout 10m -v -run '^TestChaos$$' ./internal/chaos

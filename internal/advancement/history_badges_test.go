@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/chuckbox/importworker/internal/scoutbook"
+	"github.com/chuckbox/importworker/internal/scoutbook/history"
 	"github.com/chuckbox/importworker/internal/scoutgen"
 )
 
@@ -24,14 +25,14 @@ func TestHistoryAbbreviatedEagleBadgesAreImported(t *testing.T) {
 	f := newHistFixture(t)
 	scout := f.addScout(t, uuid.Nil, "900000555", "Morgan", "Exampleton", true)
 
-	abbreviations := slices.Sorted(maps.Keys(scoutbook.HistoryBadgeAbbreviations))
+	abbreviations := slices.Sorted(maps.Keys(history.BadgeAbbreviations))
 	var b strings.Builder
 	b.WriteString("Generated: 02/03/2026 09:15:00\nScouts BSA History Report\n\"Morgan Exampleton Troop 123 BOYS\"\n")
 	b.WriteString("\"BSA ID:\",\"900000555\",\n\nEagle,,\"\"\n\"3\",\"21 Merit Badges\",\"__________\"\n")
 	// The slots hold the abbreviations of the Eagle-required badges (dated: earned).
 	wantCodes := map[string]bool{}
 	for i, a := range abbreviations {
-		code := scoutbook.HistoryBadgeAbbreviations[a]
+		code := history.BadgeAbbreviations[a]
 		wantCodes[code] = true
 		info, ok := scoutbook.MeritBadgeByCode(code)
 		require.True(t, ok, "abbreviation %q maps to unknown code %q", a, code)

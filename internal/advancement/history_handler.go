@@ -15,7 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/chuckbox/importworker/internal/jobs"
-	"github.com/chuckbox/importworker/internal/scoutbook"
+	"github.com/chuckbox/importworker/internal/scoutbook/history"
 	"github.com/chuckbox/importworker/internal/supabaseclient"
 	sqlfiles "github.com/chuckbox/importworker/sql"
 )
@@ -157,14 +157,14 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 	var csvText, inputPath *string
 	var stagedJSON []byte
 	var size *int64
-	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID, scoutbook.HistoryMaxBytes).
+	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID, history.MaxBytes).
 		Scan(&size, &csvText, &stagedJSON, &inputPath); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
 	var input io.Reader
 	switch {
-	case size != nil && *size > scoutbook.HistoryMaxBytes:
-		return nil, jobs.Permanent(inputTooLarge(*size, scoutbook.HistoryMaxBytes, "scout history import",
+	case size != nil && *size > history.MaxBytes:
+		return nil, jobs.Permanent(inputTooLarge(*size, history.MaxBytes, "scout history import",
 			"one scout's history report is a few kilobytes, so check that it is the right file"))
 	case csvText != nil:
 		input = strings.NewReader(*csvText)
@@ -180,12 +180,12 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 	default:
 		return nil, jobs.Permanentf("the job has no input: its file was purged after the retention period; upload the report again")
 	}
-	rep, err := scoutbook.ParseHistory(input)
+	rep, err := history.Parse(input)
 	if in, ok := input.(endAtFailure); ok && in.obj.Err() != nil {
 		return nil, storageFailure(*inputPath, in.obj.Err())
 	}
 	if err != nil {
-		var pe *scoutbook.HistoryParseError
+		var pe *history.ParseError
 		if errors.As(err, &pe) {
 			return nil, jobs.Permanentf("the file cannot be read: %v; nothing was imported", pe)
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/chuckbox/importworker/internal/jobs"
-	"github.com/chuckbox/importworker/internal/scoutbook"
+	"github.com/chuckbox/importworker/internal/scoutbook/history"
 	sqlfiles "github.com/chuckbox/importworker/sql"
 )
 
@@ -24,7 +24,7 @@ type historyRowQuerier interface {
 // options.scoutId, which must belong to the job's unit; otherwise the unit's only scout with
 // the report's BSA member id (inactive scouts included). Every way this can fail is a
 // permanent error telling the leader what to do.
-func findHistoryScout(ctx context.Context, q historyRowQuerier, unitID uuid.UUID, scoutID string, rep *scoutbook.HistoryReport) (historyTarget, error) {
+func findHistoryScout(ctx context.Context, q historyRowQuerier, unitID uuid.UUID, scoutID string, rep *history.Report) (historyTarget, error) {
 	reportID := strings.TrimSpace(rep.Header.BSAMemberID)
 	reportName := rep.Header.Name
 	if scoutID = strings.TrimSpace(scoutID); scoutID != "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/chuckbox/importworker/internal/scoutbook"
+	"github.com/chuckbox/importworker/internal/scoutbook/history"
 )
 
 // Issue codes of the history import (the troop import's codes are in issues.go).
@@ -120,7 +121,7 @@ type historyStager struct {
 // stageHistory resolves a parsed report for the target scout. asOf dates the activity totals
 // when the report has no "Generated:" date. Staging only reads its arguments; requirement ids
 // are checked against the database afterwards (dropUnknownRankRequirements).
-func stageHistory(rep *scoutbook.HistoryReport, ref *reference, positions *historyPositions, target historyTarget, asOf time.Time) *historyStaged {
+func stageHistory(rep *history.Report, ref *reference, positions *historyPositions, target historyTarget, asOf time.Time) *historyStaged {
 	st := &staged{
 		scouts: []stagedScout{{
 			BSAMemberID: nonEmpty(target.BSAMemberID, rep.Header.BSAMemberID),
@@ -183,7 +184,7 @@ func stageHistory(rep *scoutbook.HistoryReport, ref *reference, positions *histo
 // ranks stages the rank sections: a dated rank is awarded; every dated requirement line is a
 // completed requirement of the rank's current version (the report prints no rank version),
 // completed on the date the report gives for it.
-func (s *historyStager) ranks(ranks []scoutbook.HistoryRank) {
+func (s *historyStager) ranks(ranks []history.Rank) {
 	st := s.h.st
 	for _, r := range ranks {
 		line := int32(r.Line)
@@ -245,7 +246,7 @@ func (s *historyStager) completedBadge(name, code string, date scoutbook.Date, l
 }
 
 // partialBadge stages a started merit badge and its completed requirements.
-func (s *historyStager) partialBadge(p scoutbook.HistoryPartialBadge) {
+func (s *historyStager) partialBadge(p history.PartialBadge) {
 	st := s.h.st
 	badge, ok := s.badge(p.Name, p.Code, p.Line)
 	if !ok {
@@ -350,7 +351,7 @@ func (s *historyStager) badge(name, code string, line int) (refItem, bool) {
 
 // leadership stages the Leadership section, then the header's current positions that the
 // section does not list (same position and start date).
-func (s *historyStager) leadership(rep *scoutbook.HistoryReport) {
+func (s *historyStager) leadership(rep *history.Report) {
 	type key struct {
 		id    uuid.UUID
 		start scoutbook.Date
@@ -393,7 +394,7 @@ func (s *historyStager) leadership(rep *scoutbook.HistoryReport) {
 }
 
 // activitiesOf stages the three totals the app records; other totals become notes.
-func (s *historyStager) activitiesOf(a scoutbook.HistoryActivities) {
+func (s *historyStager) activitiesOf(a history.Activities) {
 	found := map[string]historyActivity{}
 	labels := slices.Sorted(maps.Keys(a.Totals))
 	for _, label := range labels {

@@ -2,6 +2,10 @@
 // the unit-wide "Troop Advancement" CSV. It knows the file formats only: it
 // uses nothing but the standard library and never touches a database.
 //
+// The single-scout "Scouts BSA History Report" has its own parser in the
+// subpackage history; what both formats share (dates, names, the rank and
+// merit badge reference) lives here.
+//
 // # Troop Advancement export
 //
 // The export has one row per (scout, advancement item): ranks, merit badges,

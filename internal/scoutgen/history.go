@@ -1,7 +1,7 @@
 package scoutgen
 
 // This file writes synthetic Scoutbook "Scouts BSA History Reports" for one
-// scout, in the layout internal/scoutbook parses (ParseHistory). Every identifier here
+// scout, in the layout internal/scoutbook/history parses (history.Parse). Every identifier here
 // starts with History/history so that it cannot clash with the troop
 // generator in the same package.
 
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chuckbox/importworker/internal/scoutbook"
+	"github.com/chuckbox/importworker/internal/scoutbook/history"
 )
 
 // HistoryDefaultGeneratedAt is the "Generated:" time used when
@@ -67,11 +68,11 @@ func WriteHistory(w io.Writer, opts HistoryOptions) error {
 	return nil
 }
 
-// HistoryReportFor returns what scoutbook.ParseHistory must read from the
+// HistoryReportFor returns what history.Parse must read from the
 // report WriteHistory writes for opts, line numbers included, so tests can
 // compare an import with the intended content. SkippedSections carry no
 // Note: the note is the parser's wording, not part of the file.
-func HistoryReportFor(opts HistoryOptions) (*scoutbook.HistoryReport, error) {
+func HistoryReportFor(opts HistoryOptions) (*history.Report, error) {
 	_, rep, err := historyRender(opts)
 	return rep, err
 }
@@ -222,7 +223,7 @@ func (l *historyLines) add(line string) int {
 
 // historyRender draws the scout from opts and renders the report. It
 // returns the file and the report a parser must read from it.
-func historyRender(opts HistoryOptions) ([]byte, *scoutbook.HistoryReport, error) {
+func historyRender(opts HistoryOptions) ([]byte, *history.Report, error) {
 	r := rand.New(rand.NewPCG(uint64(opts.Seed), 0x686973746f7279)) // "history"
 	opts, awarded, err := historyNormalize(opts, r)
 	if err != nil {
@@ -231,7 +232,7 @@ func historyRender(opts HistoryOptions) ([]byte, *scoutbook.HistoryReport, error
 	g := historyNewScout(r, opts, awarded)
 
 	var l historyLines
-	rep := &scoutbook.HistoryReport{}
+	rep := &history.Report{}
 	g.writeHeader(&l, rep)
 	g.writeRanks(&l, rep)
 	g.writeCompleted(&l, rep)
@@ -547,7 +548,7 @@ func (g *historyScout) drawPositions(awarded int) []historyPosition {
 }
 
 // writeHeader writes the five header lines and a blank line.
-func (g *historyScout) writeHeader(l *historyLines, rep *scoutbook.HistoryReport) {
+func (g *historyScout) writeHeader(l *historyLines, rep *history.Report) {
 	o := g.opts
 	h := &rep.Header
 	l.add("Generated: " + o.GeneratedAt.Format("01/02/2006 15:04:05"))
@@ -576,7 +577,7 @@ func (g *historyScout) writeHeader(l *historyLines, rep *scoutbook.HistoryReport
 	for _, p := range g.positions {
 		if p.end.IsZero() {
 			current.WriteString(p.name + historyFmtDate(p.start) + " ")
-			h.Positions = append(h.Positions, scoutbook.HistoryPosition{Name: p.name, StartDate: historyDate(p.start), Line: positionsLine})
+			h.Positions = append(h.Positions, history.Position{Name: p.name, StartDate: historyDate(p.start), Line: positionsLine})
 		}
 	}
 	h.BSAMemberID = o.BSAMemberID
@@ -610,9 +611,9 @@ func historyRequirementText(rank, id string) string {
 }
 
 // writeRanks writes one section per rank plan, each followed by a blank line.
-func (g *historyScout) writeRanks(l *historyLines, rep *scoutbook.HistoryReport) {
+func (g *historyScout) writeRanks(l *historyLines, rep *history.Report) {
 	for _, plan := range g.ranks {
-		rank := scoutbook.HistoryRank{Code: plan.info.Code, Name: plan.info.Name, AwardedDate: historyDate(plan.awarded)}
+		rank := history.Rank{Code: plan.info.Code, Name: plan.info.Name, AwardedDate: historyDate(plan.awarded)}
 		awarded := ""
 		if !plan.awarded.IsZero() {
 			awarded = historyFmtDate(plan.awarded)
@@ -621,14 +622,14 @@ func (g *historyScout) writeRanks(l *historyLines, rep *scoutbook.HistoryReport)
 		for i, id := range plan.info.RequirementIDs {
 			text := historyRequirementText(plan.info.Code, id)
 			line := l.add(historyQuoteAll(id, text, historyFmtDate(plan.reqs[i])))
-			rank.Requirements = append(rank.Requirements, scoutbook.HistoryRequirement{ID: id, Text: text, Date: historyDate(plan.reqs[i]), Line: line})
+			rank.Requirements = append(rank.Requirements, history.Requirement{ID: id, Text: text, Date: historyDate(plan.reqs[i]), Line: line})
 			if id != "3" || plan.need == 0 {
 				continue
 			}
 			// Merit badge slots follow requirement 3 of Star, Life and Eagle.
 			for _, b := range plan.slots {
 				line := l.add(historyQuoteAll("", historyMarked(b.label, b.info.EagleRequired), historyFmtDate(b.date)))
-				rank.MeritBadgeSlots = append(rank.MeritBadgeSlots, scoutbook.HistoryBadgeSlot{
+				rank.MeritBadgeSlots = append(rank.MeritBadgeSlots, history.BadgeSlot{
 					BadgeName: b.label, BadgeCode: b.info.Code, EagleRequired: b.info.EagleRequired, Date: historyDate(b.date), Line: line,
 				})
 			}
@@ -643,14 +644,14 @@ func (g *historyScout) writeRanks(l *historyLines, rep *scoutbook.HistoryReport)
 
 // writeCompleted writes "Completed Merit Badges", repeating the header before
 // every badge as Scoutbook does.
-func (g *historyScout) writeCompleted(l *historyLines, rep *scoutbook.HistoryReport) {
+func (g *historyScout) writeCompleted(l *historyLines, rep *history.Report) {
 	if len(g.badges) == 0 {
 		return
 	}
 	for _, b := range g.badges {
 		l.add(historyQuote("Completed Merit Badges"))
 		line := l.add(historyQuoteAll(historyMarked(b.info.Name, b.info.EagleRequired), historyFmtDate(b.date)))
-		rep.CompletedBadges = append(rep.CompletedBadges, scoutbook.HistoryCompletedBadge{
+		rep.CompletedBadges = append(rep.CompletedBadges, history.CompletedBadge{
 			Name: b.info.Name, Code: b.info.Code, EagleMarked: b.info.EagleRequired, Date: historyDate(b.date), Line: line,
 		})
 	}
@@ -658,7 +659,7 @@ func (g *historyScout) writeCompleted(l *historyLines, rep *scoutbook.HistoryRep
 }
 
 // writeLeadership writes the Leadership section.
-func (g *historyScout) writeLeadership(l *historyLines, rep *scoutbook.HistoryReport) {
+func (g *historyScout) writeLeadership(l *historyLines, rep *history.Report) {
 	if len(g.positions) == 0 {
 		return
 	}
@@ -669,7 +670,7 @@ func (g *historyScout) writeLeadership(l *historyLines, rep *scoutbook.HistoryRe
 			name += " (" + p.detail + ")"
 		}
 		line := l.add(historyQuoteAll(name, historyFmtDate(p.start), historyFmtDate(p.end)))
-		rep.Leadership = append(rep.Leadership, scoutbook.HistoryLeadership{
+		rep.Leadership = append(rep.Leadership, history.Leadership{
 			Position: p.name, Detail: p.detail, StartDate: historyDate(p.start), EndDate: historyDate(p.end), Line: line,
 		})
 	}
@@ -677,7 +678,7 @@ func (g *historyScout) writeLeadership(l *historyLines, rep *scoutbook.HistoryRe
 }
 
 // writeActivities writes the Activities totals.
-func (g *historyScout) writeActivities(l *historyLines, rep *scoutbook.HistoryReport) {
+func (g *historyScout) writeActivities(l *historyLines, rep *history.Report) {
 	a := &rep.Activities
 	a.Line = l.add(historyQuote("Activities"))
 	a.ServiceHours = float64(g.r.IntN(240)) / 4 // quarter hours
@@ -701,13 +702,13 @@ func (g *historyScout) writeActivities(l *historyLines, rep *scoutbook.HistoryRe
 
 // writePartial writes "Partial Merit Badges" with each badge's "Completed
 // Requirements:" line.
-func (g *historyScout) writePartial(l *historyLines, rep *scoutbook.HistoryReport) {
+func (g *historyScout) writePartial(l *historyLines, rep *history.Report) {
 	if len(g.partial) == 0 {
 		return
 	}
 	l.add(historyQuoteAll("Partial Merit Badges", "Start Date"))
 	for _, b := range g.partial {
-		pb := scoutbook.HistoryPartialBadge{Name: b.info.Name, Code: b.info.Code, EagleMarked: b.info.EagleRequired, StartDate: historyDate(b.date)}
+		pb := history.PartialBadge{Name: b.info.Name, Code: b.info.Code, EagleMarked: b.info.EagleRequired, StartDate: historyDate(b.date)}
 		pb.Line = l.add(historyQuoteAll(historyMarked(b.info.Name, b.info.EagleRequired), historyFmtDate(b.date)))
 		if g.r.IntN(5) > 0 {
 			pb.Version = 2019 + g.r.IntN(8)
@@ -764,7 +765,7 @@ func historyBadgeRequirementIDs(r *rand.Rand) []string {
 
 // writeSkipped writes sections an importer skips: always Training, Order of
 // the Arrow for First Class scouts and up, and sometimes Awards.
-func (g *historyScout) writeSkipped(l *historyLines, rep *scoutbook.HistoryReport) {
+func (g *historyScout) writeSkipped(l *historyLines, rep *history.Report) {
 	type section struct {
 		title string
 		body  [][2]string
@@ -779,7 +780,7 @@ func (g *historyScout) writeSkipped(l *historyLines, rep *scoutbook.HistoryRepor
 		sections = append(sections, section{"Awards", [][2]string{{"Cyber Chip", day()}, {"50-Miler Award", day()}}})
 	}
 	for _, s := range sections {
-		skip := scoutbook.HistorySkippedSection{Name: s.title, Line: l.add(historyQuote(s.title)), Lines: len(s.body)}
+		skip := history.SkippedSection{Name: s.title, Line: l.add(historyQuote(s.title)), Lines: len(s.body)}
 		for _, row := range s.body {
 			l.add(historyQuoteAll(row[0], row[1]))
 		}

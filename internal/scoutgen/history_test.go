@@ -8,22 +8,23 @@ import (
 	"time"
 
 	"github.com/chuckbox/importworker/internal/scoutbook"
+	"github.com/chuckbox/importworker/internal/scoutbook/history"
 	"github.com/stretchr/testify/require"
 )
 
 // historyGenerate writes the report for opts and parses it back.
-func historyGenerate(t *testing.T, opts HistoryOptions) ([]byte, *scoutbook.HistoryReport) {
+func historyGenerate(t *testing.T, opts HistoryOptions) ([]byte, *history.Report) {
 	t.Helper()
 	var buf bytes.Buffer
 	require.NoError(t, WriteHistory(&buf, opts))
-	rep, err := scoutbook.ParseHistory(bytes.NewReader(buf.Bytes()))
+	rep, err := history.Parse(bytes.NewReader(buf.Bytes()))
 	require.NoError(t, err, "generated report:\n%s", buf.String())
 	return buf.Bytes(), rep
 }
 
 // historyWithoutNotes clears the parser's notes on skipped sections, which
 // HistoryReportFor does not predict, after checking they are set.
-func historyWithoutNotes(t *testing.T, rep *scoutbook.HistoryReport) *scoutbook.HistoryReport {
+func historyWithoutNotes(t *testing.T, rep *history.Report) *history.Report {
 	t.Helper()
 	for i := range rep.SkippedSections {
 		require.NotEmpty(t, rep.SkippedSections[i].Note)
@@ -234,7 +235,7 @@ func TestHistoryBadgeCodesExist(t *testing.T) {
 	}
 	for code, labels := range historySlotLabels {
 		for _, label := range labels {
-			require.Equal(t, code, scoutbook.HistoryBadgeCode(label), "slot label %q", label)
+			require.Equal(t, code, history.BadgeCode(label), "slot label %q", label)
 		}
 	}
 }

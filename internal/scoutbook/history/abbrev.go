@@ -1,11 +1,13 @@
-package scoutbook
+package history
 
 import (
 	"strings"
 	"sync"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
 )
 
-// HistoryBadgeAbbreviations maps the short badge names that the history
+// BadgeAbbreviations maps the short badge names that the history
 // report prints in the Star, Life and Eagle merit badge slots (and sometimes
 // elsewhere) to badge codes. It covers every Eagle-required badge.
 //
@@ -15,7 +17,7 @@ import (
 // to `citizenship_in_community` and similar codes that do not exist, so
 // those badges were silently dropped (domain.md 5.2). The map must not be
 // modified.
-var HistoryBadgeAbbreviations = map[string]string{
+var BadgeAbbreviations = map[string]string{
 	// Citizenship badges.
 	"Cit. in Comm.":            "citizenship_in_the_community",
 	"Cit. in Community":        "citizenship_in_the_community",
@@ -74,11 +76,11 @@ var HistoryBadgeAbbreviations = map[string]string{
 	"Cycling":                  "cycling",
 }
 
-// historyAbbrevIndex is HistoryBadgeAbbreviations keyed by historyAbbrevKey,
+// historyAbbrevIndex is BadgeAbbreviations keyed by historyAbbrevKey,
 // built on first use.
 var historyAbbrevIndex = sync.OnceValue(func() map[string]string {
-	idx := make(map[string]string, len(HistoryBadgeAbbreviations))
-	for abbrev, code := range HistoryBadgeAbbreviations {
+	idx := make(map[string]string, len(BadgeAbbreviations))
+	for abbrev, code := range BadgeAbbreviations {
 		idx[historyAbbrevKey(abbrev)] = code
 	}
 	return idx
@@ -90,25 +92,25 @@ func historyAbbrevKey(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(strings.ReplaceAll(s, ".", " "))), " ")
 }
 
-// HistoryBadgeCode returns the badge code for a badge name as the history
+// BadgeCode returns the badge code for a badge name as the history
 // report prints it, or "" when the name is not a known badge (the importer
 // warns about those). The Eagle marker `#` and a trailing "(YYYY Version)"
 // are ignored. The name is looked up, in order, in
-// HistoryBadgeAbbreviations, as a [NormalizeBadgeName] key that is a badge
-// code of [MeritBadges], and through [BadgeAliases].
-func HistoryBadgeCode(name string) string {
+// BadgeAbbreviations, as a [scoutbook.NormalizeBadgeName] key that is a badge
+// code of [scoutbook.MeritBadges], and through [scoutbook.BadgeAliases].
+func BadgeCode(name string) string {
 	name, _, _ = historySplitBadgeName(name)
 	if code, ok := historyAbbrevIndex()[historyAbbrevKey(name)]; ok {
 		return code
 	}
-	key := NormalizeBadgeName(name)
+	key := scoutbook.NormalizeBadgeName(name)
 	if key == "" {
 		return ""
 	}
-	if _, ok := MeritBadgeByCode(key); ok {
+	if _, ok := scoutbook.MeritBadgeByCode(key); ok {
 		return key
 	}
-	if code, ok := BadgeAliases[key]; ok {
+	if code, ok := scoutbook.BadgeAliases[key]; ok {
 		return code
 	}
 	return ""

@@ -1,4 +1,4 @@
-package scoutbook
+package history
 
 import (
 	"bytes"
@@ -9,15 +9,17 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
 )
 
-// FuzzParseHistory checks that no input makes ParseHistory panic, hang or
+// FuzzParseHistory checks that no input makes Parse panic, hang or
 // return an inconsistent report. Besides the f.Add seeds below, the corpus
 // in testdata/fuzz/FuzzParseHistory holds inputs worth keeping. Run it with
 //
-//	go test ./internal/scoutbook -run '^$' -fuzz FuzzParseHistory -fuzztime 30s
+//	go test ./internal/scoutbook/history -run '^$' -fuzz FuzzParseHistory -fuzztime 30s
 func FuzzParseHistory(f *testing.F) {
-	inputs, err := filepath.Glob(filepath.Join("testdata", "history", "*.csv"))
+	inputs, err := filepath.Glob(filepath.Join("testdata", "*.csv"))
 	require.NoError(f, err)
 	for _, in := range inputs {
 		data, err := os.ReadFile(in)
@@ -38,24 +40,24 @@ func FuzzParseHistory(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rep, err := ParseHistory(bytes.NewReader(data))
+		rep, err := Parse(bytes.NewReader(data))
 		if err != nil {
-			var perr *HistoryParseError
-			require.True(t, errors.As(err, &perr), "only *HistoryParseError may come back for in-memory input, got %T", err)
+			var perr *ParseError
+			require.True(t, errors.As(err, &perr), "only *ParseError may come back for in-memory input, got %T", err)
 			require.NotEmpty(t, perr.Msg)
 			require.Nil(t, rep)
 			return
 		}
 		historyCheckInvariants(t, rep, data)
 
-		again, err := ParseHistory(bytes.NewReader(data))
+		again, err := Parse(bytes.NewReader(data))
 		require.NoError(t, err)
 		require.Equal(t, rep, again, "parsing must be deterministic")
 	})
 }
 
 // historyCheckInvariants asserts what must hold for every parsed report.
-func historyCheckInvariants(t *testing.T, rep *HistoryReport, data []byte) {
+func historyCheckInvariants(t *testing.T, rep *Report, data []byte) {
 	t.Helper()
 	lines := len(historySplitLines(data))
 	inRange := func(line int, what string) {
@@ -63,15 +65,15 @@ func historyCheckInvariants(t *testing.T, rep *HistoryReport, data []byte) {
 	}
 	validCode := func(code string) {
 		if code != "" {
-			_, ok := MeritBadgeByCode(code)
-			require.Truef(t, ok, "badge code %q is not in MeritBadges", code)
+			_, ok := scoutbook.MeritBadgeByCode(code)
+			require.Truef(t, ok, "badge code %q is not in scoutbook.MeritBadges", code)
 		}
 	}
 
 	require.True(t, rep.Header.Name != "" || rep.Header.BSAMemberID != "", "a report needs a name or a BSA ID")
 	seenRank := map[string]bool{}
 	for _, r := range rep.Ranks {
-		_, ok := RankByCode(r.Code)
+		_, ok := scoutbook.RankByCode(r.Code)
 		require.Truef(t, ok, "rank code %q", r.Code)
 		require.Falsef(t, seenRank[r.Code], "rank %s listed twice", r.Code)
 		seenRank[r.Code] = true

@@ -1,9 +1,11 @@
-package scoutbook
+package history
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
 )
 
 // historyEagleAbbreviations is how the history report abbreviates each of the
@@ -33,12 +35,12 @@ var historyEagleAbbreviations = map[string]string{
 
 func TestHistoryBadgeCodeCitizenshipBadges(t *testing.T) {
 	t.Parallel()
-	require.Equal(t, "citizenship_in_the_community", HistoryBadgeCode("Cit. in Comm."))
-	require.Equal(t, "citizenship_in_the_nation", HistoryBadgeCode("Cit. in Nation"))
-	require.Equal(t, "citizenship_in_the_world", HistoryBadgeCode("Cit. in World"))
-	require.Equal(t, "citizenship_in_society", HistoryBadgeCode("Cit. in Society"))
+	require.Equal(t, "citizenship_in_the_community", BadgeCode("Cit. in Comm."))
+	require.Equal(t, "citizenship_in_the_nation", BadgeCode("Cit. in Nation"))
+	require.Equal(t, "citizenship_in_the_world", BadgeCode("Cit. in World"))
+	require.Equal(t, "citizenship_in_society", BadgeCode("Cit. in Society"))
 	for _, code := range []string{"citizenship_in_the_community", "citizenship_in_the_nation", "citizenship_in_the_world", "citizenship_in_society"} {
-		_, ok := MeritBadgeByCode(code)
+		_, ok := scoutbook.MeritBadgeByCode(code)
 		require.True(t, ok, "%s must be a real badge code", code)
 	}
 }
@@ -47,16 +49,16 @@ func TestHistoryBadgeCodeEveryEagleRequiredAbbreviation(t *testing.T) {
 	t.Parallel()
 	covered := map[string]bool{}
 	for abbrev, want := range historyEagleAbbreviations {
-		require.Equal(t, want, HistoryBadgeCode(abbrev), "abbreviation %q", abbrev)
+		require.Equal(t, want, BadgeCode(abbrev), "abbreviation %q", abbrev)
 		covered[want] = true
 	}
 	// The table covers exactly the reference data's Eagle-required badges.
 	var eagle []string
-	for _, b := range MeritBadges {
+	for _, b := range scoutbook.MeritBadges {
 		if b.EagleRequired {
 			eagle = append(eagle, b.Code)
 			require.True(t, covered[b.Code], "no abbreviation tested for Eagle-required %s", b.Code)
-			require.Equal(t, b.Code, HistoryBadgeCode(b.Name+" #"), "full name of %s", b.Code)
+			require.Equal(t, b.Code, BadgeCode(b.Name+" #"), "full name of %s", b.Code)
 		}
 	}
 	require.Len(t, eagle, 18)
@@ -65,17 +67,17 @@ func TestHistoryBadgeCodeEveryEagleRequiredAbbreviation(t *testing.T) {
 func TestHistoryBadgeAbbreviationsPointAtRealBadges(t *testing.T) {
 	t.Parallel()
 	eagleSeen := map[string]bool{}
-	for abbrev, code := range HistoryBadgeAbbreviations {
-		b, ok := MeritBadgeByCode(code)
+	for abbrev, code := range BadgeAbbreviations {
+		b, ok := scoutbook.MeritBadgeByCode(code)
 		require.True(t, ok, "%q maps to %q, which is not a badge code", abbrev, code)
-		require.Equal(t, code, HistoryBadgeCode(abbrev))
+		require.Equal(t, code, BadgeCode(abbrev))
 		if b.EagleRequired {
 			eagleSeen[code] = true
 		}
 	}
-	for _, b := range MeritBadges {
+	for _, b := range scoutbook.MeritBadges {
 		if b.EagleRequired {
-			require.True(t, eagleSeen[b.Code], "HistoryBadgeAbbreviations has no entry for Eagle-required %s", b.Code)
+			require.True(t, eagleSeen[b.Code], "BadgeAbbreviations has no entry for Eagle-required %s", b.Code)
 		}
 	}
 }
@@ -102,6 +104,6 @@ func TestHistoryBadgeCodeTolerance(t *testing.T) {
 		"#":                          "",
 		"":                           "",
 	} {
-		require.Equal(t, want, HistoryBadgeCode(in), "input %q", in)
+		require.Equal(t, want, BadgeCode(in), "input %q", in)
 	}
 }

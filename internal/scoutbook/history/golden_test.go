@@ -1,4 +1,4 @@
-package scoutbook
+package history
 
 import (
 	"bytes"
@@ -15,25 +15,25 @@ import (
 
 // historyUpdateGolden rewrites the golden files of TestHistoryGolden:
 //
-//	go test ./internal/scoutbook -run TestHistoryGolden -update-history
+//	go test ./internal/scoutbook/history -run TestHistoryGolden -update-history
 //
 // Review the diff before committing: a golden file is only as right as the
 // person who accepted it.
-var historyUpdateGolden = flag.Bool("update-history", false, "rewrite testdata/history/*.golden.json")
+var historyUpdateGolden = flag.Bool("update-history", false, "rewrite testdata/*.golden.json")
 
 // historyGoldenResult is what a golden file holds: the parsed report, or
 // the error for files that must be rejected.
 type historyGoldenResult struct {
-	Error     string         `json:"error,omitempty"`
-	ErrorLine int            `json:"errorLine,omitempty"`
-	Report    *HistoryReport `json:"report,omitempty"`
+	Error     string  `json:"error,omitempty"`
+	ErrorLine int     `json:"errorLine,omitempty"`
+	Report    *Report `json:"report,omitempty"`
 }
 
-// TestHistoryGolden parses every testdata/history/*.csv file and compares
+// TestHistoryGolden parses every testdata/*.csv file and compares
 // the result, as indented JSON, with the .golden.json file next to it.
 func TestHistoryGolden(t *testing.T) {
 	t.Parallel()
-	inputs, err := filepath.Glob(filepath.Join("testdata", "history", "*.csv"))
+	inputs, err := filepath.Glob(filepath.Join("testdata", "*.csv"))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(inputs), 10, "the golden inputs are missing")
 
@@ -61,9 +61,9 @@ func historyGoldenJSON(t *testing.T, path string) []byte {
 	defer f.Close()
 
 	var res historyGoldenResult
-	rep, err := ParseHistory(f)
+	rep, err := Parse(f)
 	if err != nil {
-		var perr *HistoryParseError
+		var perr *ParseError
 		require.True(t, errors.As(err, &perr), "unexpected error type %T: %v", err, err)
 		res.Error, res.ErrorLine = perr.Msg, perr.Line
 	} else {

@@ -1,4 +1,4 @@
-package scoutbook
+package history
 
 import (
 	"strings"
@@ -19,7 +19,7 @@ func historySplitLines(data []byte) []string {
 }
 
 // historyMaxLineBytes is the longest line (and the longest quoted field)
-// ParseHistory reads. Real lines are well under a kilobyte; skipping longer
+// Parse reads. Real lines are well under a kilobyte; skipping longer
 // ones keeps the work on a hostile or corrupt file small.
 const historyMaxLineBytes = 64 << 10
 

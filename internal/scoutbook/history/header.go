@@ -1,9 +1,11 @@
-package scoutbook
+package history
 
 import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
 )
 
 // historyUnitRe splits the name line, "Morgan Exampleton Troop 123 BOYS",
@@ -14,7 +16,7 @@ var historyUnitRe = regexp.MustCompile(`(?i)^(.*?)\s+(Troop|Pack|Crew|Ship|Post)
 // rank name and the text in the parentheses.
 var historyRankValueRe = regexp.MustCompile(`^(.*?)\s*\(([^()]*)\)\s*$`)
 
-// historyHeaderLabels are the header labels ParseHistory interprets, keyed by
+// historyHeaderLabels are the header labels Parse interprets, keyed by
 // the label lowercased without its colon. They are recognised on any line;
 // other "Label:" cells are only read as header fields before the first
 // section.
@@ -179,7 +181,7 @@ func (p *historyParser) currentRank(n int, value string) {
 	if h.CurrentRankName == "" {
 		return
 	}
-	if code, ok := RankCodeFromName(h.CurrentRankName); ok {
+	if code, ok := scoutbook.RankCodeFromName(h.CurrentRankName); ok {
 		h.CurrentRankCode = code
 	} else {
 		p.warn(n, "unknown current rank %q", h.CurrentRankName)
@@ -190,8 +192,8 @@ func (p *historyParser) currentRank(n int, value string) {
 // positions reads the header's "Position:" value, where Scoutbook runs
 // each position name together with its start date:
 // "Patrol Leader09/01/2025 Librarian03/01/2025 ".
-func (p *historyParser) positions(n int, value string) []HistoryPosition {
-	var out []HistoryPosition
+func (p *historyParser) positions(n int, value string) []Position {
+	var out []Position
 	rest := value
 	for {
 		loc := historyDateAnywhereRe.FindStringIndex(rest)
@@ -203,12 +205,12 @@ func (p *historyParser) positions(n int, value string) []HistoryPosition {
 		if name == "" {
 			p.warn(n, "position start date %s has no position name", rest[loc[0]:loc[1]])
 		} else {
-			out = append(out, HistoryPosition{Name: name, StartDate: date, Line: n})
+			out = append(out, Position{Name: name, StartDate: date, Line: n})
 		}
 		rest = rest[loc[1]:]
 	}
 	if name := strings.TrimSpace(rest); name != "" {
-		out = append(out, HistoryPosition{Name: name, Line: n})
+		out = append(out, Position{Name: name, Line: n})
 	}
 	return out
 }
@@ -251,19 +253,19 @@ func historyTitleCase(s string) string {
 
 // date reads a date cell. A cell that is neither a date nor blank gives the
 // zero Date and a warning naming what the date is for.
-func (p *historyParser) date(n int, cell, what string) Date {
+func (p *historyParser) date(n int, cell, what string) scoutbook.Date {
 	if historyIsBlankDate(cell) {
-		return Date{}
+		return scoutbook.Date{}
 	}
-	d, err := ParseDate(cell)
+	d, err := scoutbook.ParseDate(cell)
 	if err != nil {
 		p.warn(n, "could not read the %s date: %v", what, err)
-		return Date{}
+		return scoutbook.Date{}
 	}
 	return d
 }
 
 // warn records a warning for line n.
 func (p *historyParser) warn(n int, format string, args ...any) {
-	p.rep.Warnings = append(p.rep.Warnings, HistoryWarning{Line: n, Msg: fmt.Sprintf(format, args...)})
+	p.rep.Warnings = append(p.rep.Warnings, Warning{Line: n, Msg: fmt.Sprintf(format, args...)})
 }

@@ -1,7 +1,9 @@
-package scoutbook
+package history
 
 import (
 	"strings"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
 )
 
 // historySection says which section the following data lines belong to.
@@ -27,7 +29,7 @@ type historyTitle struct {
 }
 
 // historyNamedSections maps section titles, lowercased with single spaces
-// and no trailing colon, to the sections ParseHistory reads.
+// and no trailing colon, to the sections Parse reads.
 var historyNamedSections = map[string]historySection{
 	"completed merit badges":           historyInCompleted,
 	"completed merit badge":            historyInCompleted,
@@ -141,7 +143,7 @@ func historyRankHeader(cells []string) (string, bool) {
 	if len(cells) > 3 || (len(cells) > 1 && cells[1] != "") {
 		return "", false
 	}
-	code, ok := RankCodeFromName(cells[0])
+	code, ok := scoutbook.RankCodeFromName(cells[0])
 	if !ok || (code == "scout" && strings.Contains(strings.ToLower(strings.Join(cells, " ")), "scouts bsa")) {
 		return "", false
 	}
@@ -187,7 +189,7 @@ func (p *historyParser) openSection(n int, t historyTitle, cells []string) {
 			p.rep.Activities.Line = n
 		}
 	case historyInSkipped:
-		p.rep.SkippedSections = append(p.rep.SkippedSections, HistorySkippedSection{Name: cells[0], Line: n, Note: t.note})
+		p.rep.SkippedSections = append(p.rep.SkippedSections, SkippedSection{Name: cells[0], Line: n, Note: t.note})
 		p.skipped = len(p.rep.SkippedSections) - 1
 	}
 }
@@ -209,7 +211,7 @@ func (p *historyParser) openRank(n int, code string, cells []string) {
 			return
 		}
 	}
-	p.rep.Ranks = append(p.rep.Ranks, HistoryRank{Code: code, Name: cells[0], AwardedDate: awarded, Line: n})
+	p.rep.Ranks = append(p.rep.Ranks, Rank{Code: code, Name: cells[0], AwardedDate: awarded, Line: n})
 	p.rank = len(p.rep.Ranks) - 1
 }
 

@@ -1,4 +1,4 @@
-package scoutbook
+package history
 
 import (
 	"bytes"
@@ -11,23 +11,25 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
 )
 
-// historyParseFile parses testdata/history/<name>.csv and fails the test on
+// historyParseFile parses testdata/<name>.csv and fails the test on
 // any error.
-func historyParseFile(t *testing.T, name string) *HistoryReport {
+func historyParseFile(t *testing.T, name string) *Report {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "history", name+".csv"))
+	data, err := os.ReadFile(filepath.Join("testdata", name+".csv"))
 	require.NoError(t, err)
-	rep, err := ParseHistory(bytes.NewReader(data))
+	rep, err := Parse(bytes.NewReader(data))
 	require.NoError(t, err)
 	return rep
 }
 
 // historyDate builds a Date for assertions.
-func historyDate(t *testing.T, year int, month time.Month, day int) Date {
+func historyDate(t *testing.T, year int, month time.Month, day int) scoutbook.Date {
 	t.Helper()
-	d, err := NewDate(year, month, day)
+	d, err := scoutbook.NewDate(year, month, day)
 	require.NoError(t, err)
 	return d
 }
@@ -49,7 +51,7 @@ func TestParseHistoryDomainExample(t *testing.T) {
 	require.Equal(t, historyDate(t, 2023, 9, 1), h.DateJoined)
 	require.Equal(t, "first_class", h.CurrentRankCode)
 	require.Equal(t, historyDate(t, 2025, 11, 20), h.CurrentRankDate)
-	require.Equal(t, []HistoryPosition{
+	require.Equal(t, []Position{
 		{Name: "Patrol Leader", StartDate: historyDate(t, 2025, 9, 1), Line: 5},
 		{Name: "Librarian", StartDate: historyDate(t, 2025, 3, 1), Line: 5},
 	}, h.Positions)
@@ -59,7 +61,7 @@ func TestParseHistoryDomainExample(t *testing.T) {
 	require.Equal(t, "scout", scout.Code)
 	require.Equal(t, historyDate(t, 2023, 10, 15), scout.AwardedDate)
 	require.Equal(t, 7, scout.Line)
-	require.Equal(t, []HistoryRequirement{
+	require.Equal(t, []Requirement{
 		{ID: "1a", Text: "Scout Oath & Law", Date: historyDate(t, 2023, 9, 20), Line: 8},
 		{ID: "7", Text: "Scoutmaster conference", Date: historyDate(t, 2023, 10, 15), Line: 9},
 	}, scout.Requirements)
@@ -71,14 +73,14 @@ func TestParseHistoryDomainExample(t *testing.T) {
 
 	star := rep.Ranks[2]
 	require.Equal(t, "star", star.Code)
-	require.Equal(t, []HistoryBadgeSlot{
+	require.Equal(t, []BadgeSlot{
 		{BadgeName: "First Aid", BadgeCode: "first_aid", EagleRequired: true, Date: historyDate(t, 2025, 5, 5), Line: 17},
 	}, star.MeritBadgeSlots, "the empty slot is skipped")
 
-	require.Equal(t, []HistoryCompletedBadge{
+	require.Equal(t, []CompletedBadge{
 		{Name: "First Aid", Code: "first_aid", EagleMarked: true, Date: historyDate(t, 2025, 5, 5), Line: 21},
 	}, rep.CompletedBadges)
-	require.Equal(t, []HistoryLeadership{
+	require.Equal(t, []Leadership{
 		{Position: "Patrol Leader", Detail: "Example Patrol", StartDate: historyDate(t, 2025, 9, 1), Line: 24},
 	}, rep.Leadership)
 
@@ -87,7 +89,7 @@ func TestParseHistoryDomainExample(t *testing.T) {
 	require.InDelta(t, 9, rep.Activities.CampingNights, 1e-9)
 	require.Len(t, rep.Activities.Totals, 3)
 
-	require.Equal(t, []HistoryPartialBadge{{
+	require.Equal(t, []PartialBadge{{
 		Name: "Cooking", Code: "cooking", EagleMarked: true,
 		StartDate: historyDate(t, 2026, 1, 15), Version: 2025,
 		CompletedRequirementIDs: []string{"1a", "1b", "6A(a)(1)", "6A(a)(2)"},
@@ -105,9 +107,9 @@ func TestParseHistoryCRLFAndBOMReadLikeLF(t *testing.T) {
 	require.Equal(t, lf, crlf)
 
 	// Lone CR line endings (old Mac tools) read the same too.
-	data, err := os.ReadFile(filepath.Join("testdata", "history", "domain_example.csv"))
+	data, err := os.ReadFile(filepath.Join("testdata", "domain_example.csv"))
 	require.NoError(t, err)
-	cr, err := ParseHistory(bytes.NewReader(bytes.ReplaceAll(data, []byte("\n"), []byte("\r"))))
+	cr, err := Parse(bytes.NewReader(bytes.ReplaceAll(data, []byte("\n"), []byte("\r"))))
 	require.NoError(t, err)
 	require.Equal(t, lf, cr)
 }
@@ -137,7 +139,7 @@ func TestParseHistoryRepeatedCompletedHeaders(t *testing.T) {
 func TestParseHistoryPartialBadges(t *testing.T) {
 	t.Parallel()
 	rep := historyParseFile(t, "partial_badges")
-	byName := map[string]HistoryPartialBadge{}
+	byName := map[string]PartialBadge{}
 	for _, b := range rep.PartialBadges {
 		byName[b.Name] = b
 	}
@@ -255,12 +257,12 @@ func TestParseHistoryRejectsUnusableFiles(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f, err := os.Open(filepath.Join("testdata", "history", tc.name+".csv"))
+			f, err := os.Open(filepath.Join("testdata", tc.name+".csv"))
 			require.NoError(t, err)
 			defer f.Close()
-			rep, err := ParseHistory(f)
+			rep, err := Parse(f)
 			require.Nil(t, rep)
-			var perr *HistoryParseError
+			var perr *ParseError
 			require.ErrorAs(t, err, &perr)
 			require.Equal(t, tc.line, perr.Line)
 			require.Contains(t, perr.Msg, tc.contains)
@@ -272,17 +274,17 @@ func TestParseHistoryRejectsUnusableFiles(t *testing.T) {
 func TestParseHistoryRejectsTooLargeInput(t *testing.T) {
 	t.Parallel()
 	// A valid report padded past the limit: the size alone rejects it.
-	data, err := os.ReadFile(filepath.Join("testdata", "history", "domain_example.csv"))
+	data, err := os.ReadFile(filepath.Join("testdata", "domain_example.csv"))
 	require.NoError(t, err)
-	big := io.MultiReader(bytes.NewReader(data), io.LimitReader(historyZeros{}, HistoryMaxBytes))
-	_, err = ParseHistory(big)
-	var perr *HistoryParseError
+	big := io.MultiReader(bytes.NewReader(data), io.LimitReader(historyZeros{}, MaxBytes))
+	_, err = Parse(big)
+	var perr *ParseError
 	require.ErrorAs(t, err, &perr)
 	require.Contains(t, perr.Msg, "larger than 10 MB")
 
 	// Exactly at the limit is accepted.
-	atLimit := io.MultiReader(bytes.NewReader(data), io.LimitReader(historyNewlines{}, int64(HistoryMaxBytes-len(data))))
-	rep, err := ParseHistory(atLimit)
+	atLimit := io.MultiReader(bytes.NewReader(data), io.LimitReader(historyNewlines{}, int64(MaxBytes-len(data))))
+	rep, err := Parse(atLimit)
 	require.NoError(t, err)
 	require.Equal(t, "900000555", rep.Header.BSAMemberID)
 }
@@ -322,9 +324,9 @@ func (r *historyFailingReader) Read(p []byte) (int, error) {
 
 func TestParseHistoryWrapsReadErrors(t *testing.T) {
 	t.Parallel()
-	_, err := ParseHistory(&historyFailingReader{})
+	_, err := Parse(&historyFailingReader{})
 	require.ErrorIs(t, err, errHistoryTestRead)
-	var perr *HistoryParseError
+	var perr *ParseError
 	require.False(t, errors.As(err, &perr), "a read failure is not the file's fault")
 }
 
@@ -339,7 +341,7 @@ func TestParseHistoryStrayQuoteOnlyDamagesItsLine(t *testing.T) {
 		`"1b,"Scout spirit","09/21/2023"`,
 		`"2a","Troop leaders","09/22/2023"`,
 	}, "\n")
-	rep, err := ParseHistory(strings.NewReader(report))
+	rep, err := Parse(strings.NewReader(report))
 	require.NoError(t, err)
 	require.Len(t, rep.Ranks, 1)
 	reqs := rep.Ranks[0].Requirements
@@ -422,7 +424,7 @@ func TestParseHistoryIgnoresOverlongLines(t *testing.T) {
 		"Scout,,\"10/15/2023\"\n" +
 		"\"1a\",\"" + strings.Repeat("x", historyMaxLineBytes) + "\",\"09/20/2023\"\n" +
 		"\"1b\",\"Scout spirit\",\"09/21/2023\"\n"
-	rep, err := ParseHistory(strings.NewReader(report))
+	rep, err := Parse(strings.NewReader(report))
 	require.NoError(t, err)
 	require.Len(t, rep.Ranks[0].Requirements, 1)
 	require.Equal(t, "1b", rep.Ranks[0].Requirements[0].ID)

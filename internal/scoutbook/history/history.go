@@ -1,17 +1,17 @@
-package scoutbook
+package history
 
-// This file holds the data model of the Scoutbook single-scout "Scouts BSA
-// History Report" and its entry point, ParseHistory. What the import does
-// with each part of the report is in docs/import-rules.md ("History reports").
+// This file holds the data model of the report and its entry point, Parse.
+// What the import does with each part of the report is in
+// docs/import-rules.md ("History reports").
 //
 // Reading is split over several files:
-//   - history.go          types, ParseHistory, the line loop
-//   - history_lines.go    splitting the input into lines and CSV records
-//   - history_header.go   the header block (name, unit, BSA ID, rank, positions)
-//   - history_sections.go recognising section titles
-//   - history_items.go    reading the lines of each section
-//   - history_dates.go    the report's date and number formats
-//   - history_abbrev.go   badge abbreviations and badge-code resolution
+//   - history.go  types, Parse, the line loop
+//   - lines.go    splitting the input into lines and CSV records
+//   - header.go   the header block (name, unit, BSA ID, rank, positions)
+//   - sections.go recognising section titles
+//   - items.go    reading the lines of each section
+//   - dates.go    the report's date and number formats
+//   - abbrev.go   badge abbreviations and badge-code resolution
 
 import (
 	"fmt"
@@ -19,17 +19,19 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
 )
 
-// HistoryMaxBytes is the largest input ParseHistory accepts. A history report
+// MaxBytes is the largest input Parse accepts. A history report
 // covers one scout and is a few kilobytes long; anything near this size is
 // the wrong file, and refusing it early keeps memory use bounded.
-const HistoryMaxBytes = 10 << 20
+const MaxBytes = 10 << 20
 
-// HistoryParseError reports why a file cannot be used as a history report at
+// ParseError reports why a file cannot be used as a history report at
 // all. Problems with single lines never produce it: they become
-// HistoryReport.Warnings so that the rest of the report can still be imported.
-type HistoryParseError struct {
+// Report.Warnings so that the rest of the report can still be imported.
+type ParseError struct {
 	// Line is the 1-based line the problem was found on, or 0 when it
 	// concerns the whole file.
 	Line int
@@ -38,42 +40,42 @@ type HistoryParseError struct {
 }
 
 // Error implements error.
-func (e *HistoryParseError) Error() string {
+func (e *ParseError) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("scoutbook history report: line %d: %s", e.Line, e.Msg)
 	}
 	return "scoutbook history report: " + e.Msg
 }
 
-// HistoryReport is everything ParseHistory understood in one Scouts BSA History
-// Report. Dates are calendar dates ([Date]); the ones the report leaves blank
+// Report is everything Parse understood in one Scouts BSA History
+// Report. Dates are calendar dates ([scoutbook.Date]); the ones the report leaves blank
 // (`__________` or empty) are the zero Date.
 // Every item records the 1-based line it came from so that warnings and
 // previews can point the user at the file.
-type HistoryReport struct {
-	Header HistoryHeader
+type Report struct {
+	Header Header
 	// Ranks lists the rank sections in file order, at most one per rank code.
-	Ranks []HistoryRank
+	Ranks []Rank
 	// CompletedBadges lists the "Completed Merit Badges" entries in file order.
-	CompletedBadges []HistoryCompletedBadge
+	CompletedBadges []CompletedBadge
 	// PartialBadges lists the "Partial Merit Badges" entries in file order.
-	PartialBadges []HistoryPartialBadge
+	PartialBadges []PartialBadge
 	// Leadership lists the rows of the "Leadership" section.
-	Leadership []HistoryLeadership
+	Leadership []Leadership
 	// Activities holds the totals of the "Activities" section.
-	Activities HistoryActivities
+	Activities Activities
 	// SkippedSections lists the sections that are recognised but not
 	// imported (Order of the Arrow, Training, Awards, Cub Scout history) and
 	// any section the parser does not know.
-	SkippedSections []HistorySkippedSection
+	SkippedSections []SkippedSection
 	// Warnings lists lines that were ignored or only partly understood,
 	// such as an unreadable date. They never stop the parse.
-	Warnings []HistoryWarning
+	Warnings []Warning
 }
 
-// HistoryHeader is the block at the top of the report, before the first
+// Header is the block at the top of the report, before the first
 // section: the scout, the unit and the current rank and positions.
-type HistoryHeader struct {
+type Header struct {
 	// GeneratedAt is the time on the "Generated:" line, zero if absent.
 	GeneratedAt time.Time
 	// Title is the report title line, e.g. "Scouts BSA History Report".
@@ -96,30 +98,30 @@ type HistoryHeader struct {
 	BSAMemberID string
 	// BirthDate and DateJoined are the "Birthdate:" and "Date Joined
 	// Scouts BSA:" fields.
-	BirthDate, DateJoined Date
+	BirthDate, DateJoined scoutbook.Date
 	// CurrentRankName is the rank part of the "Rank:" field as printed and
 	// CurrentRankCode its rank code ("first_class"), "" when unknown or absent.
 	CurrentRankName, CurrentRankCode string
 	// CurrentRankDate is the date printed with the current rank.
-	CurrentRankDate Date
+	CurrentRankDate scoutbook.Date
 	// Positions are the current positions of the "Position:" field.
-	Positions []HistoryPosition
+	Positions []Position
 	// Fields holds every "Label:" value pair of the header as printed,
 	// keyed by the label without its colon, including ones not listed above.
 	Fields map[string]string
 }
 
-// HistoryPosition is one current position from the header's "Position:"
+// Position is one current position from the header's "Position:"
 // field, where Scoutbook runs the name and the start date together.
-type HistoryPosition struct {
+type Position struct {
 	Name      string
-	StartDate Date
+	StartDate scoutbook.Date
 	Line      int
 }
 
-// HistoryRank is one rank section: the rank header line and the lines that
+// Rank is one rank section: the rank header line and the lines that
 // follow it.
-type HistoryRank struct {
+type Rank struct {
 	// Code is the rank code: scout, tenderfoot, second_class, first_class,
 	// star, life or eagle.
 	Code string
@@ -127,28 +129,28 @@ type HistoryRank struct {
 	Name string
 	// AwardedDate is the date of the header line, zero when the rank has
 	// not been awarded.
-	AwardedDate Date
+	AwardedDate scoutbook.Date
 	Line        int
 	// Requirements are the requirement lines in file order.
-	Requirements []HistoryRequirement
+	Requirements []Requirement
 	// MeritBadgeSlots are the filled merit badge slots of Star, Life and
 	// Eagle (lines with an empty ID and a badge name). Empty slots are
 	// skipped.
-	MeritBadgeSlots []HistoryBadgeSlot
+	MeritBadgeSlots []BadgeSlot
 }
 
-// HistoryRequirement is one `"id","short text","date"` line of a rank.
-type HistoryRequirement struct {
+// Requirement is one `"id","short text","date"` line of a rank.
+type Requirement struct {
 	// ID is the requirement ID exactly as printed, e.g. "1a" or "10".
 	ID   string
 	Text string
 	// Date is the completion date, zero when the requirement is not done.
-	Date Date
+	Date scoutbook.Date
 	Line int
 }
 
-// HistoryBadgeSlot is a merit badge listed under Star, Life or Eagle.
-type HistoryBadgeSlot struct {
+// BadgeSlot is a merit badge listed under Star, Life or Eagle.
+type BadgeSlot struct {
 	// BadgeName is the name as printed without the Eagle marker, which may
 	// be an abbreviation ("Cit. in Comm.").
 	BadgeName string
@@ -156,12 +158,12 @@ type HistoryBadgeSlot struct {
 	BadgeCode string
 	// EagleRequired is true when the name carries the `#` marker.
 	EagleRequired bool
-	Date          Date
+	Date          scoutbook.Date
 	Line          int
 }
 
-// HistoryCompletedBadge is one entry of "Completed Merit Badges".
-type HistoryCompletedBadge struct {
+// CompletedBadge is one entry of "Completed Merit Badges".
+type CompletedBadge struct {
 	// Name is the badge name as printed without the Eagle marker.
 	Name string
 	// Code is the resolved badge code, "" when the name is unknown.
@@ -169,19 +171,19 @@ type HistoryCompletedBadge struct {
 	// EagleMarked is true when the name carries the `#` marker.
 	EagleMarked bool
 	// Date is the completion date.
-	Date Date
+	Date scoutbook.Date
 	Line int
 }
 
-// HistoryPartialBadge is one entry of "Partial Merit Badges": a started badge
+// PartialBadge is one entry of "Partial Merit Badges": a started badge
 // and the requirements completed so far.
-type HistoryPartialBadge struct {
+type PartialBadge struct {
 	// Name is the badge name as printed without the Eagle marker.
 	Name string
 	// Code is the resolved badge code, "" when the name is unknown.
 	Code        string
 	EagleMarked bool
-	StartDate   Date
+	StartDate   scoutbook.Date
 	// Version is the requirement version year from the trailing
 	// "(YYYY Version)", 0 when the report does not give one.
 	Version int
@@ -193,23 +195,23 @@ type HistoryPartialBadge struct {
 	RequirementsLine int
 }
 
-// HistoryLeadership is one row of the "Leadership" section.
-type HistoryLeadership struct {
+// Leadership is one row of the "Leadership" section.
+type Leadership struct {
 	// Position is the position name without the trailing detail.
 	Position string
 	// Detail is the text of a trailing parenthesis, such as the patrol name
 	// in "Patrol Leader (Eagle Patrol)"; "" when there is none.
 	Detail    string
-	StartDate Date
+	StartDate scoutbook.Date
 	// EndDate is zero while the position is held.
-	EndDate Date
+	EndDate scoutbook.Date
 	Line    int
 }
 
-// HistoryActivities holds the totals of the "Activities" section. The three
+// Activities holds the totals of the "Activities" section. The three
 // totals the importer uses have their own fields; every total, those three
 // included, is also in Totals under its label as printed.
-type HistoryActivities struct {
+type Activities struct {
 	ServiceHours  float64
 	HikingMiles   float64
 	CampingNights float64
@@ -218,8 +220,8 @@ type HistoryActivities struct {
 	Line int
 }
 
-// HistorySkippedSection is a section that is deliberately not imported.
-type HistorySkippedSection struct {
+// SkippedSection is a section that is deliberately not imported.
+type SkippedSection struct {
 	// Name is the section title as printed.
 	Name string
 	// Line is the line of the title and Lines the number of non-blank lines
@@ -230,13 +232,13 @@ type HistorySkippedSection struct {
 	Note string
 }
 
-// HistoryWarning is a line that was ignored or only partly understood.
-type HistoryWarning struct {
+// Warning is a line that was ignored or only partly understood.
+type Warning struct {
 	Line int
 	Msg  string
 }
 
-// ParseHistory reads a Scoutbook "Scouts BSA History Report" for one scout.
+// Parse reads a Scoutbook "Scouts BSA History Report" for one scout.
 //
 // The input may start with a UTF-8 byte order mark and use CRLF line
 // endings. It is read as CSV: a quoted field may span lines (a requirement's
@@ -244,23 +246,23 @@ type HistoryWarning struct {
 // A line whose quoted field is never closed cannot be read: it is reported
 // in Warnings with its line number and reading goes on with the next line.
 // Unknown sections and unreadable lines are reported in SkippedSections and
-// Warnings rather than failing. ParseHistory returns a *HistoryParseError only
+// Warnings rather than failing. Parse returns a *ParseError only
 // when the input is too large, is not a history report (no scout name and no
 // BSA ID), or holds more than one scout; errors from r are returned wrapped.
-// ParseHistory is safe for concurrent use.
-func ParseHistory(r io.Reader) (*HistoryReport, error) {
-	data, err := io.ReadAll(io.LimitReader(r, HistoryMaxBytes+1))
+// Parse is safe for concurrent use.
+func Parse(r io.Reader) (*Report, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("scoutbook history report: read input: %w", err)
 	}
-	if len(data) > HistoryMaxBytes {
-		return nil, &HistoryParseError{Msg: fmt.Sprintf(
+	if len(data) > MaxBytes {
+		return nil, &ParseError{Msg: fmt.Sprintf(
 			"the file is larger than %d MB; a history report for one scout is only a few kilobytes, so check that the right file was chosen",
-			HistoryMaxBytes>>20)}
+			MaxBytes>>20)}
 	}
 	lines := historySplitLines(data)
 
-	p := historyParser{rep: &HistoryReport{}, skipped: -1, blockStart: true}
+	p := historyParser{rep: &Report{}, skipped: -1, blockStart: true}
 	var rows [][]string // the cells of every record, for check
 	for i := 0; i < len(lines); {
 		if len(lines[i]) > historyMaxLineBytes {
@@ -315,9 +317,9 @@ func clipText(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// historyParser carries the state of one ParseHistory call from line to line.
+// historyParser carries the state of one Parse call from line to line.
 type historyParser struct {
-	rep *HistoryReport
+	rep *Report
 	// section is the section the next data line belongs to.
 	section historySection
 	// rank is the index in rep.Ranks of the open rank section.
@@ -334,7 +336,7 @@ type historyParser struct {
 }
 
 // line handles the cells of physical line n. The only error it returns is a
-// *HistoryParseError for a second scout in the same file.
+// *ParseError for a second scout in the same file.
 func (p *historyParser) line(n int, cells []string) error {
 	if len(cells) == 0 {
 		p.blockStart = true
@@ -373,17 +375,17 @@ func (p *historyParser) check(rows [][]string) error {
 		return nil
 	}
 	if historyLooksLikeTroopExport(rows) {
-		return &HistoryParseError{Line: 1, Msg: "this is a Scoutbook Troop Advancement export, not a Scouts BSA History Report; use the troop import for it"}
+		return &ParseError{Line: 1, Msg: "this is a Scoutbook Troop Advancement export, not a Scouts BSA History Report; use the troop import for it"}
 	}
 	if historyBlank(rows) {
-		return &HistoryParseError{Msg: "the file is empty; export the Scouts BSA History Report of one scout from Scoutbook and upload that file"}
+		return &ParseError{Msg: "the file is empty; export the Scouts BSA History Report of one scout from Scoutbook and upload that file"}
 	}
-	return &HistoryParseError{Line: 1, Msg: `this does not look like a Scoutbook "Scouts BSA History Report": no scout name line (such as "Alex Example Troop 123") and no "BSA ID:" field were found`}
+	return &ParseError{Line: 1, Msg: `this does not look like a Scoutbook "Scouts BSA History Report": no scout name line (such as "Alex Example Troop 123") and no "BSA ID:" field were found`}
 }
 
 // historySecondScout builds the error for a second BSA ID in one file.
 func historySecondScout(n int, first, second string) error {
-	return &HistoryParseError{Line: n, Msg: fmt.Sprintf(
+	return &ParseError{Line: n, Msg: fmt.Sprintf(
 		"the file holds more than one scout (BSA ID %s, then BSA ID %s); export and upload the history report of one scout at a time",
 		first, second)}
 }

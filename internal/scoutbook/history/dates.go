@@ -1,4 +1,4 @@
-package scoutbook
+package history
 
 import (
 	"math"
@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chuckbox/importworker/internal/scoutbook"
 )
 
 // historyDateAnywhereRe finds M/D/YYYY inside longer text, such as the
@@ -31,7 +33,7 @@ var historyTimeLayouts = []string{"15:04:05", "15:04", "3:04:05 PM", "3:04 PM", 
 func historyParseDateTime(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	datePart, clock, _ := strings.Cut(s, " ")
-	d, err := ParseDate(datePart)
+	d, err := scoutbook.ParseDate(datePart)
 	if err != nil || d.IsZero() {
 		return time.Time{}, false
 	}

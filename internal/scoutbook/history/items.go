@@ -1,4 +1,4 @@
-package scoutbook
+package history
 
 // This file reads the data lines of each section: rank requirements and
 // merit badge slots, completed and partial badges, leadership rows and
@@ -40,7 +40,7 @@ func (p *historyParser) rankLine(n int, cells []string) {
 	}
 	date := p.date(n, dateCell, rank.Name+" requirement")
 	if id != "" {
-		rank.Requirements = append(rank.Requirements, HistoryRequirement{ID: id, Text: text, Date: date, Line: n})
+		rank.Requirements = append(rank.Requirements, Requirement{ID: id, Text: text, Date: date, Line: n})
 		return
 	}
 	if text == "" || historyIsBlankDate(text) {
@@ -58,8 +58,8 @@ func (p *historyParser) rankLine(n int, cells []string) {
 		p.warn(n, "ignored a merit badge slot under %s with no badge name: %q", rank.Name, text)
 		return
 	}
-	code := HistoryBadgeCode(name)
-	rank.MeritBadgeSlots = append(rank.MeritBadgeSlots, HistoryBadgeSlot{
+	code := BadgeCode(name)
+	rank.MeritBadgeSlots = append(rank.MeritBadgeSlots, BadgeSlot{
 		BadgeName: name, BadgeCode: code, EagleRequired: eagle, Date: date, Line: n,
 	})
 }
@@ -85,8 +85,8 @@ func (p *historyParser) completedLine(n int, cells []string) {
 	if date.IsZero() {
 		p.warn(n, "completed merit badge %q has no completion date", name)
 	}
-	p.rep.CompletedBadges = append(p.rep.CompletedBadges, HistoryCompletedBadge{
-		Name: name, Code: HistoryBadgeCode(name), EagleMarked: eagle, Date: date, Line: n,
+	p.rep.CompletedBadges = append(p.rep.CompletedBadges, CompletedBadge{
+		Name: name, Code: BadgeCode(name), EagleMarked: eagle, Date: date, Line: n,
 	})
 }
 
@@ -149,8 +149,8 @@ func (p *historyParser) partialLine(n int, cells []string) {
 		p.warn(n, "ignored a partial merit badge line with no badge name")
 		return
 	}
-	p.rep.PartialBadges = append(p.rep.PartialBadges, HistoryPartialBadge{
-		Name: name, Code: HistoryBadgeCode(name), EagleMarked: eagle,
+	p.rep.PartialBadges = append(p.rep.PartialBadges, PartialBadge{
+		Name: name, Code: BadgeCode(name), EagleMarked: eagle,
 		StartDate: p.date(n, dateCell, name+" start"), Version: version, Line: n,
 	})
 }
@@ -248,7 +248,7 @@ func (p *historyParser) leadershipLine(n int, cells []string) {
 	if len(cells) > 2 {
 		end = cells[2]
 	}
-	p.rep.Leadership = append(p.rep.Leadership, HistoryLeadership{
+	p.rep.Leadership = append(p.rep.Leadership, Leadership{
 		Position: position, Detail: detail,
 		StartDate: p.date(n, start, position+" start"),
 		EndDate:   p.date(n, end, position+" end"),
