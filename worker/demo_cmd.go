@@ -321,7 +321,7 @@ func printResult(r *advancement.Result, elapsed time.Duration, byKind []warningK
 		r.ScoutsCreated, r.ScoutsMatched, r.RanksImported, r.BadgesImported, r.RankRequirementsImported, r.BadgeRequirementsImported,
 		r.DuplicatesSkipped, r.ItemsUpdated)
 	fmt.Printf("    %s\n", warningSummary(r.WarningCount, byKind))
-	fmt.Printf("    rows of unknown items not imported %d | requirement ids registered as definitions %d\n",
+	fmt.Printf("    rows of unknown items not imported %d | requirement ids recorded for this unit only (not in the reference data) %d\n",
 		r.UnknownItems, r.RequirementDefinitionsRegistered)
 	fmt.Printf("    timings (ms): %s\n", formatTimings(r.TimingsMs))
 }
