@@ -54,6 +54,11 @@ func (b *bench) prepareQueue(ctx context.Context) error {
 		values ($1, 'q@bench.example', 'Q', 'Leader', 'Q Leader') returning id`, user).Scan(&b.queueBy); err != nil {
 		return err
 	}
+	// The worker runs a job only while its creator is an active leader of the unit.
+	if _, err := pool.Exec(ctx, `insert into public.unit_memberships (unit_id, profile_id, role, status)
+		select u, $1, 'leader', 'active' from unnest($2::uuid[]) u`, b.queueBy, b.queueUnits); err != nil {
+		return err
+	}
 	if err := b.cluster.CreateDatabase(ctx, "river", "bench_ref"); err != nil {
 		return err
 	}
