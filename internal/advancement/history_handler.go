@@ -3,7 +3,6 @@ package advancement
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -155,10 +154,10 @@ func (h HistoryHandler) Handle(ctx context.Context, run *jobs.Run) error {
 func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOptions) (*historyStaged, error) {
 	job := run.Job
 	var csvText, inputPath *string
-	var stagedJSON []byte
+	var hasStaged bool
 	var size *int64
 	if err := run.Pool().QueryRow(ctx, sqlfiles.Query("advancement_load_history_input"), job.ID, history.MaxBytes).
-		Scan(&size, &csvText, &stagedJSON, &inputPath); err != nil {
+		Scan(&size, &csvText, &hasStaged, &inputPath); err != nil {
 		return nil, fmt.Errorf("load job input: %w", err)
 	}
 	var input io.Reader
@@ -175,7 +174,7 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 		}
 		defer obj.Close()
 		input = endAtFailure{obj}
-	case stagedJSON != nil:
+	case hasStaged:
 		return nil, jobs.Permanentf("a scout history import reads the Scoutbook history report from input_csv or input_path; staged_data is only for troop imports")
 	default:
 		return nil, jobs.Permanentf("the job has no input: its file was purged after the retention period; upload the report again")
@@ -185,10 +184,6 @@ func (h HistoryHandler) stage(ctx context.Context, run *jobs.Run, opts HistoryOp
 		return nil, storageFailure(*inputPath, in.obj.Err())
 	}
 	if err != nil {
-		var pe *history.ParseError
-		if errors.As(err, &pe) {
-			return nil, jobs.Permanentf("the file cannot be read: %v; nothing was imported", pe)
-		}
 		return nil, jobs.Permanentf("the file cannot be read: %v; nothing was imported", err)
 	}
 	target, err := findHistoryScout(ctx, run.Pool(), job.UnitID, opts.ScoutID, rep)
