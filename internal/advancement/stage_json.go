@@ -46,7 +46,7 @@ func stageStagedJSON(raw []byte, ref *reference, selected []string, rows *rowRep
 		if base.BSAMemberID == "" {
 			continue
 		}
-		if msg := stagedMemberIDProblem(base.BSAMemberID); msg != "" {
+		if msg := scoutbook.MemberIDProblem(base.BSAMemberID); msg != "" {
 			// The same rule as the CSV's member id column: the scout's items are rejected.
 			s.st.stats.InvalidRows++
 			if err := rows.add(Issue{Code: codeInvalidRow,
@@ -95,7 +95,7 @@ func (c stagedChange) toRow(base scoutbook.TroopRow, kind scoutbook.Kind) (scout
 	row := base
 	row.Kind = kind
 	row.Version = strings.TrimSpace(c.Version)
-	year, ok := stagedVersionYear(row.Version)
+	year, ok := scoutbook.ParseVersionYear(row.Version)
 	if !ok {
 		return row, fmt.Errorf("scout %s: %s: version %q is not a version year (expected a year such as 2024, or nothing)",
 			base.BSAMemberID, shortText(c.Name), shortText(c.Version))
@@ -139,39 +139,6 @@ func (c stagedChange) toRow(base scoutbook.TroopRow, kind scoutbook.Kind) (scout
 		row.DateCompleted = date
 	}
 	return row, nil
-}
-
-// stagedMemberIDProblem applies the CSV path's member id rule to staged_data: digits only, at
-// most scoutbook.MaxMemberIDLength of them. It returns why id is refused, or "".
-func stagedMemberIDProblem(id string) string {
-	for i := 0; i < len(id); i++ {
-		if id[i] < '0' || id[i] > '9' {
-			return "is not a BSA member ID (expected digits only)"
-		}
-	}
-	if len(id) > scoutbook.MaxMemberIDLength {
-		return fmt.Sprintf("is not a BSA member ID (%d digits; at most %d)", len(id), scoutbook.MaxMemberIDLength)
-	}
-	return ""
-}
-
-// stagedVersionYear applies the CSV path's version rule: empty gives 0, otherwise a whole
-// number of at most 9 digits (in practice a year).
-func stagedVersionYear(v string) (int, bool) {
-	if v == "" {
-		return 0, true
-	}
-	if len(v) > 9 {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(v); i++ {
-		if v[i] < '0' || v[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(v[i]-'0')
-	}
-	return n, true
 }
 
 // shortText cuts a value from staged_data to 40 bytes for a message, so a hostile

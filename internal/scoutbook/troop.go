@@ -236,6 +236,18 @@ func troopParseFlag(s string) (value, ok bool) {
 // scouts.bsa_member_id varchar(20). Real IDs have 9 digits.
 const MaxMemberIDLength = 20
 
+// MemberIDProblem says what is wrong with a non-empty BSA member ID (not digits, or too long),
+// or returns "" when it is usable. The staged JSON path applies the same rule.
+func MemberIDProblem(id string) string {
+	switch {
+	case !troopAllDigits(id):
+		return "is not a BSA member ID (expected digits only)"
+	case len(id) > MaxMemberIDLength:
+		return fmt.Sprintf("is not a BSA member ID (%d digits; at most %d)", len(id), MaxMemberIDLength)
+	}
+	return ""
+}
+
 // troopAllDigits reports whether s is a non-empty run of ASCII digits.
 func troopAllDigits(s string) bool {
 	if s == "" {
@@ -249,10 +261,10 @@ func troopAllDigits(s string) bool {
 	return true
 }
 
-// troopParseVersion reads the version column: empty gives 0; otherwise it
-// must be a year of four digits from 1900 to 2199 (requirement versions are
-// years such as 2016 or 2024).
-func troopParseVersion(s string) (int, bool) {
+// ParseVersionYear reads the version column: empty gives 0 (no version); otherwise it must
+// be a year of four digits from 1900 to 2199 (requirement versions are years such as 2016
+// or 2024). The staged JSON path applies the same rule.
+func ParseVersionYear(s string) (int, bool) {
 	if s == "" {
 		return 0, true
 	}
@@ -308,14 +320,11 @@ func (r *TroopReader) convert(record []string, line int) (TroopRow, *ParseError)
 			len(record), r.maxFields)}
 	}
 
-	switch {
-	case row.BSAMemberID == "":
+	if row.BSAMemberID == "" {
 		return row, rowError(troopColMemberID, "", "the BSA member ID is empty; every row needs the scout's member ID; the row was skipped")
-	case !troopAllDigits(row.BSAMemberID):
-		return row, rowError(troopColMemberID, row.BSAMemberID, "is not a BSA member ID (expected digits only); the row was skipped")
-	case len(row.BSAMemberID) > MaxMemberIDLength:
-		return row, rowError(troopColMemberID, row.BSAMemberID,
-			fmt.Sprintf("is not a BSA member ID (%d digits; at most %d); the row was skipped", len(row.BSAMemberID), MaxMemberIDLength))
+	}
+	if msg := MemberIDProblem(row.BSAMemberID); msg != "" {
+		return row, rowError(troopColMemberID, row.BSAMemberID, msg+"; the row was skipped")
 	}
 
 	class := r.classify(row.AdvancementType)
@@ -342,7 +351,7 @@ func (r *TroopReader) convert(record []string, line int) (TroopRow, *ParseError)
 	problem := func(c troopColumn, value, msg string) {
 		row.Problems = append(row.Problems, rowError(c, value, msg))
 	}
-	if year, ok := troopParseVersion(row.Version); ok {
+	if year, ok := ParseVersionYear(row.Version); ok {
 		row.VersionYear = year
 	} else {
 		problem(troopColVersion, row.Version,
