@@ -224,8 +224,8 @@ func (h TroopHandler) stage(ctx context.Context, run *jobs.Run, selected []strin
 			"The first: %s%s", rows.budget, firstMessages(rows.first), stored)
 	case errors.Is(err, errHeaderOnly):
 		return nil, jobs.Permanent(errHeaderOnly)
-	case errors.Is(err, errFileLimit):
-		return nil, jobs.Permanentf("%s", strings.TrimPrefix(err.Error(), errFileLimit.Error()+": "))
+	case errors.As(err, new(fileLimitError)):
+		return nil, jobs.Permanentf("%s", err)
 	case errors.Is(err, errNoData):
 		return nil, jobs.Permanentf("no scouts found in the file: is it Scoutbook's Troop Advancement export?")
 	case err != nil:

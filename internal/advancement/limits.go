@@ -1,7 +1,6 @@
 package advancement
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"unicode/utf8"
@@ -57,9 +56,11 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// errFileLimit marks a file refused as a whole for its size: nothing is written and a retry
-// would fail the same way.
-var errFileLimit = errors.New("file over a limit")
+// fileLimitError refuses a file as a whole for its size, with the leader's message: nothing is
+// written and a retry would fail the same way.
+type fileLimitError string
+
+func (e fileLimitError) Error() string { return string(e) }
 
 // MaxRequirementIDLength is the longest requirement id accepted (Scoutbook's longest are about
 // 21 characters, e.g. "4a1 Triathlon Option"). The database checks the same bound.

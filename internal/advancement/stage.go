@@ -255,8 +255,8 @@ func (s *stager) notSelected(memberID string) bool {
 func (s *stager) add(row scoutbook.TroopRow) {
 	s.st.stats.Rows++
 	if s.st.stats.Rows > s.limits.MaxRows {
-		s.err = fmt.Errorf("%w: the file has more than %d rows, the most one import takes; nothing was imported. Export fewer scouts at a time",
-			errFileLimit, s.limits.MaxRows)
+		s.err = fileLimitError(fmt.Sprintf("the file has more than %d rows, the most one import takes; nothing was imported. Export fewer scouts at a time",
+			s.limits.MaxRows))
 		return
 	}
 	if s.notSelected(row.BSAMemberID) {
@@ -264,8 +264,8 @@ func (s *stager) add(row scoutbook.TroopRow) {
 		return
 	}
 	if _, ok := s.scoutIndex[row.BSAMemberID]; !ok && len(s.st.scouts) >= s.limits.MaxScouts {
-		s.err = fmt.Errorf("%w: the file lists more than %d scouts, the most one import takes (line %d); nothing was imported. Export fewer scouts at a time",
-			errFileLimit, s.limits.MaxScouts, row.Line)
+		s.err = fileLimitError(fmt.Sprintf("the file lists more than %d scouts, the most one import takes (line %d); nothing was imported. Export fewer scouts at a time",
+			s.limits.MaxScouts, row.Line))
 		return
 	}
 	si := s.scout(row)
