@@ -36,6 +36,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/chuckbox/importworker/internal/scoutgen"
 )
 
 func main() {
@@ -50,7 +52,13 @@ func main() {
 		*r55, *r550, *r2000, *rq = 1, 1, 0, 1
 	}
 	ctx := context.Background()
-	b, err := setup(ctx)
+	var scouts []int
+	for _, r := range []struct{ n, rounds int }{{scoutgen.DefaultScouts, *r55}, {550, *r550}, {2000, *r2000}} {
+		if r.rounds > 0 {
+			scouts = append(scouts, r.n)
+		}
+	}
+	b, err := setup(ctx, scouts)
 	if err != nil {
 		log.Fatalf("bench: %v", err)
 	}

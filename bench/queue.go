@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/chuckbox/importworker/internal/jobs"
+	"github.com/chuckbox/importworker/internal/localpg"
 	sqlfiles "github.com/chuckbox/importworker/sql"
 )
 
@@ -95,17 +96,31 @@ type noop struct{}
 
 func (noop) Handle(context.Context, *jobs.Run) error { return nil }
 
-// startOurs runs a worker of our queue in this process with a no-op handler.
-func (b *bench) startOurs(ctx context.Context, pool *pgxpool.Pool, onClaimed func(jobs.Job), onEnded func(jobs.Job, jobs.Outcome)) (stop func(), err error) {
+// startOurs runs a worker of our queue in this process with a no-op handler, connected as the
+// CLI connects: as import_worker, with a pool of concurrency + 3 connections and the default
+// session limits.
+func (b *bench) startOurs(ctx context.Context, onClaimed func(jobs.Job), onEnded func(jobs.Job, jobs.Outcome)) (stop func(), err error) {
+	poolCfg, err := pgxpool.ParseConfig(b.cluster.URL("queue", localpg.WorkerRole))
+	if err != nil {
+		return nil, err
+	}
+	poolCfg.MaxConns = queueConcurrency + 3
+	jobs.DefaultSessionLimits.Apply(&poolCfg.ConnConfig.Config)
+	pool, err := pgxpool.NewWithConfig(ctx, poolCfg)
+	if err != nil {
+		return nil, err
+	}
+	listenCfg := poolCfg.ConnConfig.Copy()
 	w, err := jobs.NewWorker(jobs.Config{
 		Pool:          pool,
-		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, b.cluster.AdminURL("queue")) },
+		ListenConnect: func(ctx context.Context) (*pgx.Conn, error) { return pgx.ConnectConfig(ctx, listenCfg) },
 		Handlers:      map[string]jobs.Handler{"troop_advancement": noop{}},
 		WorkerID:      "bench",
 		Concurrency:   queueConcurrency,
 		Logger:        slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
+		pool.Close()
 		return nil, err
 	}
 	w.OnClaimed, w.OnEnded = onClaimed, onEnded
@@ -115,11 +130,12 @@ func (b *bench) startOurs(ctx context.Context, pool *pgxpool.Pool, onClaimed fun
 	for deadline := time.Now().Add(10 * time.Second); !w.Ready(); {
 		if time.Now().After(deadline) {
 			cancel()
+			pool.Close()
 			return nil, fmt.Errorf("our worker did not become ready")
 		}
 		time.Sleep(5 * time.Millisecond) // polling a condition with a deadline
 	}
-	return func() { cancel(); <-done }, nil
+	return func() { cancel(); <-done; pool.Close() }, nil
 }
 
 // oursThroughput enqueues throughputJobs no-op jobs (one statement) and measures the time one
@@ -143,7 +159,7 @@ func (b *bench) oursThroughput(ctx context.Context) (float64, error) {
 	var done atomic.Int64
 	all := make(chan struct{})
 	start := time.Now()
-	stop, err := b.startOurs(ctx, pool, nil, func(_ jobs.Job, o jobs.Outcome) {
+	stop, err := b.startOurs(ctx, nil, func(_ jobs.Job, o jobs.Outcome) {
 		if o == jobs.OutcomeCompleted && done.Add(1) == throughputJobs {
 			close(all)
 		}
@@ -173,7 +189,7 @@ func (b *bench) oursLatency(ctx context.Context, rate float64, d time.Duration) 
 	}
 	var mu sync.Mutex
 	claimed := map[uuid.UUID]time.Time{}
-	stop, err := b.startOurs(ctx, pool, func(j jobs.Job) {
+	stop, err := b.startOurs(ctx, func(j jobs.Job) {
 		now := time.Now()
 		mu.Lock()
 		claimed[j.ID] = now

@@ -91,7 +91,9 @@ func splitExport(export string, partBytes int) ([]string, error) {
 	return parts, nil
 }
 
-func setup(ctx context.Context) (*bench, error) {
+// setup builds the binaries, starts the cluster and prepares the databases: the troops of the
+// sizes listed in scouts (the import comparisons that will run) and the queue's.
+func setup(ctx context.Context, scouts []int) (*bench, error) {
 	b := &bench{troops: map[int]*troop{}, gomemlimit: dockerGOMEMLIMIT()}
 	var err error
 	if b.tmpDir, err = os.MkdirTemp("", "importworker-bench-"); err != nil {
@@ -119,7 +121,7 @@ func setup(ctx context.Context) (*bench, error) {
 	if err := b.loadReference(ctx); err != nil {
 		return nil, err
 	}
-	for _, n := range []int{scoutgen.DefaultScouts, 550, 2000} {
+	for _, n := range scouts {
 		t, err := b.prepareTroop(ctx, n)
 		if err != nil {
 			return nil, err

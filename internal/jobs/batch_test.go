@@ -24,9 +24,9 @@ func claimBatch(t *testing.T, e *env, limit int) []claimedRow {
 	require.NoError(t, err)
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (claimedRow, error) {
 		var c claimedRow
-		var skip [11]any
+		var skip [12]any
 		err := r.Scan(&c.id, &c.unit, &skip[0], &skip[1], &skip[2], &skip[3], &c.token, &skip[4], &skip[5], &skip[6],
-			&skip[7], &skip[8], &skip[9], &skip[10], &c.cursor)
+			&skip[7], &skip[8], &skip[9], &skip[10], &c.cursor, &skip[11])
 		return c, err
 	})
 	require.NoError(t, err)

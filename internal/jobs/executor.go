@@ -31,9 +31,13 @@ const (
 )
 
 type runningJob struct {
-	run        *Run
-	cancelSoft context.CancelCauseFunc
-	cancelHard context.CancelCauseFunc
+	run *Run
+	// creatorAuthorized: the job's creator may still import for its unit (read by the claim:
+	// the worker bypasses row-level security, so the right to import is checked again at every
+	// start of work, not only when the job was inserted).
+	creatorAuthorized bool
+	cancelSoft        context.CancelCauseFunc
+	cancelHard        context.CancelCauseFunc
 }
 
 // start runs a claimed job on its own goroutine.
@@ -59,7 +63,7 @@ func (w *Worker) start(c *claimedJob) {
 		cancelSoft(ErrLeaseLost)
 		cancelHard(ErrLeaseLost)
 	}
-	rj := &runningJob{run: run, cancelSoft: cancelSoft, cancelHard: cancelHard}
+	rj := &runningJob{run: run, creatorAuthorized: c.CreatorAuthorized, cancelSoft: cancelSoft, cancelHard: cancelHard}
 
 	w.mu.Lock()
 	w.running[job.ID] = rj
@@ -102,11 +106,13 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 	job := run.Job
 
 	// The checkpoint came with the claim (run.lastCursor, set by start): the handler resumes
-	// from it and every chunk checks that it is still there. The creator's authority is checked
-	// first: a job whose creator is no longer an active leader of the unit is not run.
-	err := w.checkAuthority(run.hardCtx, job)
-	if err == nil {
+	// from it and every chunk checks that it is still there. The creator's authority came with
+	// the claim too: a job whose creator is no longer an active leader of the unit is not run.
+	var err error
+	if rj.creatorAuthorized {
 		err = w.runHandler(softCtx, rj)
+	} else {
+		err = Permanent(ErrCreatorNotLeader)
 	}
 
 	cause := context.Cause(softCtx)
@@ -211,20 +217,6 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 // its unit.
 var ErrCreatorNotLeader = errors.New("the leader who started this import is no longer an active leader of the unit, " +
 	"so the import was not run (a part imported by an earlier attempt stays); a current leader of the unit can upload the file again")
-
-// checkAuthority fails the job when its creator is no longer an active leader of the unit: the
-// worker bypasses row-level security, so the right to import is checked again at every start
-// of work, not only when the job was inserted.
-func (w *Worker) checkAuthority(ctx context.Context, job Job) error {
-	ok, err := w.store.creatorAuthorized(ctx, job.ID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return Permanent(ErrCreatorNotLeader)
-	}
-	return nil
-}
 
 // isStop reports whether the handler stopped because of reason: it returned reason itself, or
 // a context error while reason was the context's cause.

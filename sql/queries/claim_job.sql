@@ -4,48 +4,52 @@
 -- $1 worker id, $2 lease seconds, $3 job types this worker handles, $4 how many jobs at most
 -- (the worker's free slots).
 --
--- Round robin across units: each unit offers its oldest runnable job (within a unit, jobs run
--- in insert order, created_at), and units are served least recently served first
--- (import_private.unit_claims; a unit never served comes first), so two units flooding the
--- queue cannot hold back a third unit's job by more than one job's run time. One statement
--- takes at most one job per unit, so a batch never breaks the one-running-import-per-unit rule.
+-- Round robin across units: import_private.unit_claims marks the units that wait for a turn
+-- (a pending job and nothing running; kept by triggers, migration 20261201001000), and its
+-- partial index lists them least recently served first (a unit never served first of all, by
+-- when it began to wait). The claim walks that index and takes each unit's oldest runnable job
+-- (within a unit, jobs run in insert order), so two units flooding the queue cannot hold back a
+-- third unit's job by more than one job's run time, and a claim reads a few index entries
+-- whatever the backlog. One statement takes at most one job per unit, so a batch never breaks
+-- the one-running-import-per-unit rule.
 --
--- A unit that already has a running import is skipped, and the partial unique index
--- import_jobs_one_running_per_unit_key enforces that rule even when two workers race (the
--- loser gets a unique violation and claims again). The heads are chosen first without locks
--- (DISTINCT ON cannot lock) and then locked with SKIP LOCKED: a head another worker is claiming
--- is passed over, and the row is re-checked once locked (still pending), so a head claimed
--- meanwhile is not claimed twice. Pending jobs are bounded by the per-unit quota (20 per unit
--- by default), so sorting them stays cheap.
+-- A unit is locked (SKIP LOCKED) before its job is taken: a unit another worker is claiming,
+-- or whose new job is being inserted, is passed over for now. A unit with a running import is
+-- passed over as well, and the partial unique index import_jobs_one_running_per_unit_key
+-- enforces the rule whatever happens (the loser of a race gets a unique violation and claims
+-- again). The job row is re-checked once locked (still pending), so a job cancelled meanwhile
+-- is not claimed, and its unit keeps waiting.
 --
--- Each claimed job comes back with its checkpoint (the resume cursor), so the handler starts
--- without another round trip.
-with head as (
-    -- The oldest runnable job of each unit that has nothing running.
-    select distinct on (j.unit_id) j.id, j.unit_id, j.created_at
-    from public.import_jobs j
-    where j.status = 'pending'
-      and j.run_after <= now()
-      and j.type = any($3::text[])
+-- Each claimed job comes back with its checkpoint (the resume cursor) and whether its creator
+-- may still import for the unit (the roles of import_private.is_unit_leader), so the handler
+-- starts without another round trip.
+with candidate as (
+    select head.id, t.unit_id, t.last_claimed_at, t.waiting_since
+    from import_private.unit_claims t
+    cross join lateral (
+        select j.id
+        from public.import_jobs j
+        where j.unit_id = t.unit_id
+          and j.status = 'pending'
+          and j.run_after <= now()
+          and j.type = any($3::text[])
+        order by j.created_at, j.id
+        limit 1
+    ) head
+    where t.waiting
       and not exists (
           select 1
           from public.import_jobs running
-          where running.unit_id = j.unit_id
+          where running.unit_id = t.unit_id
             and running.status = 'processing'
       )
-    order by j.unit_id, j.created_at, j.id
-),
-candidate as (
-    select j.id, served.last_claimed_at, head.created_at
-    from head
-    join public.import_jobs j on j.id = head.id
-    left join import_private.unit_claims served on served.unit_id = head.unit_id
-    where j.status = 'pending'
-    order by served.last_claimed_at nulls first, head.created_at, head.id
+    order by t.last_claimed_at nulls first, t.waiting_since, t.unit_id
     limit $4
-    for update of j skip locked
+    for update of t skip locked
 ),
 claimed as (
+    -- The ids go in as an array, so the update is one primary-key probe per job whatever the
+    -- table's statistics say (a join here could be planned as a scan of the whole table).
     update public.import_jobs j
     set status = 'processing',
         attempt = j.attempt + 1,
@@ -56,21 +60,32 @@ claimed as (
         started_at = coalesce(j.started_at, now()),
         current_phase = 'starting',
         error_message = null
-    from candidate
-    where j.id = candidate.id
+    where j.id = any (array(select candidate.id from candidate))
+      and j.status = 'pending'
     returning j.id, j.unit_id, j.created_by, j.type, j.attempt, j.max_attempts, j.lease_token,
               j.options, j.selected_scout_ids, j.created_at, j.total_items, j.processed_items,
-              j.total_scouts, j.processed_scouts, candidate.last_claimed_at
+              j.total_scouts, j.processed_scouts
 ),
 turn as (
-    -- The units go to the back of the line.
-    insert into import_private.unit_claims (unit_id, last_claimed_at)
-    select unit_id, clock_timestamp() from claimed
-    on conflict (unit_id) do update set last_claimed_at = excluded.last_claimed_at
+    -- The units served go to the back of the line; they wait again when their job ends.
+    update import_private.unit_claims t
+    set waiting = false,
+        last_claimed_at = clock_timestamp()
+    where t.unit_id = any (array(select claimed.unit_id from claimed))
 )
 select c.id, c.unit_id, c.created_by, c.type, c.attempt, c.max_attempts, c.lease_token,
        c.options, c.selected_scout_ids, c.created_at, c.total_items, c.processed_items,
-       c.total_scouts, c.processed_scouts, cp.cursor
+       c.total_scouts, c.processed_scouts, cp.cursor, coalesce(auth.authorized, false)
 from claimed c
+join candidate on candidate.id = c.id
 left join public.import_job_checkpoints cp on cp.job_id = c.id
-order by c.last_claimed_at nulls first, c.created_at, c.id;
+left join lateral (
+    select true as authorized
+    from public.unit_memberships m
+    where m.unit_id = c.unit_id
+      and m.profile_id = c.created_by
+      and m.status = 'active'
+      and m.role in ('admin', 'treasurer', 'leader')
+    limit 1
+) auth on true
+order by candidate.last_claimed_at nulls first, candidate.waiting_since, c.id;
