@@ -67,6 +67,7 @@ func (w *Worker) start(c *claimedJob) {
 
 	w.mu.Lock()
 	w.running[job.ID] = rj
+	w.busy++
 	w.mu.Unlock()
 	w.wg.Add(1)
 
@@ -94,7 +95,7 @@ func (w *Worker) start(c *claimedJob) {
 			w.OnEnded(job, outcome)
 		}
 		select {
-		case w.slotFreed <- struct{}{}:
+		case w.slotFreed <- struct{}{}: // an outcome recorded also makes room (see freeSlots)
 		default:
 		}
 	}()
@@ -114,6 +115,7 @@ func (w *Worker) execute(softCtx context.Context, rj *runningJob) Outcome {
 	} else {
 		err = Permanent(ErrCreatorNotLeader)
 	}
+	w.handlerReturned()
 
 	cause := context.Cause(softCtx)
 	// End-of-job writes get their own deadline: the job's contexts may be cancelled already.

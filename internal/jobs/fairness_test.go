@@ -77,9 +77,14 @@ func TestClaimTakesUnitsInTurn(t *testing.T) {
 
 	release <- struct{}{}
 	require.Equal(t, "C", next(), "C's job is claimed as soon as the running job ends, ahead of 38 older jobs")
+	// The slot is freed when the handler returns, and the job's completion is written just
+	// after: wait for it, then count the jobs that finished while C waited.
 	var waitedFor int
-	require.NoError(t, e.db.Pool.QueryRow(ctx, `select count(*) from public.import_jobs
-		where status = 'completed' and completed_at > (select created_at from public.import_jobs where id = $1)`, cJob).Scan(&waitedFor))
+	require.Eventually(t, func() bool {
+		require.NoError(t, e.db.Pool.QueryRow(ctx, `select count(*) from public.import_jobs
+			where status = 'completed' and completed_at > (select created_at from public.import_jobs where id = $1)`, cJob).Scan(&waitedFor))
+		return waitedFor >= 1
+	}, 10*time.Second, tick, "B's completion was not recorded")
 	require.Equal(t, 1, waitedFor, "C waited for exactly one job to finish")
 
 	var order []string

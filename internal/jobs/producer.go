@@ -39,7 +39,7 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 		// One statement claims as many jobs as there are free slots; a short batch means the
 		// queue has nothing more runnable for now (the next wake-up, freed slot or poll looks
 		// again).
-		for free := w.cfg.Concurrency - w.runningCount(); free > 0 && ctx.Err() == nil; free = w.cfg.Concurrency - w.runningCount() {
+		for free := w.freeSlots(); free > 0 && ctx.Err() == nil; free = w.freeSlots() {
 			if backlog && free < batchMin && !settled {
 				if settle == nil {
 					settle = time.After(claimSettle)
@@ -47,7 +47,7 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 				break
 			}
 			settle, settled = nil, false
-			nothingRunning := free == w.cfg.Concurrency
+			nothingRunning := w.idle()
 			claimed, err := w.store.claim(ctx, w.cfg.WorkerID, w.cfg.LeaseDuration, w.types, free)
 			if err != nil {
 				if ctx.Err() == nil {

@@ -35,6 +35,19 @@ var (
 	sqlCancelRequest  = sqlfiles.Query("cancel_requested")
 )
 
+// Settings for one transaction, sent in the same round trip as the statement they serve.
+const (
+	// sqlGenericPlan: plan the queue's hot statements once per connection. Their plans do not
+	// depend on the parameters (primary-key and index probes), and re-planning them on each
+	// run (PostgreSQL's first five runs of a prepared statement, on every pooled connection)
+	// costs more than running them.
+	sqlGenericPlan = "select set_config('plan_cache_mode', 'force_generic_plan', true)"
+	// sqlClaimSettings: as sqlGenericPlan, and the claim commits without waiting for its
+	// WAL flush (see claim).
+	sqlClaimSettings = "select set_config('plan_cache_mode', 'force_generic_plan', true), " +
+		"set_config('synchronous_commit', 'off', true)"
+)
+
 // store wraps the queue's SQL.
 type store struct {
 	pool *pgxpool.Pool
@@ -79,7 +92,7 @@ func (s *store) claim(ctx context.Context, workerID string, lease time.Duration,
 // claimOnce sends the claim as one batch (one round trip, one implicit transaction).
 func (s *store) claimOnce(ctx context.Context, workerID string, lease time.Duration, types []string, limit int) ([]*claimedJob, error) {
 	var b pgx.Batch
-	b.Queue("select set_config('synchronous_commit', 'off', true)")
+	b.Queue(sqlClaimSettings)
 	b.Queue(sqlClaimJob, workerID, lease.Seconds(), types, limit)
 	res := s.pool.SendBatch(ctx, &b)
 	if _, err := res.Exec(); err != nil {
@@ -93,9 +106,16 @@ func (s *store) claimOnce(ctx context.Context, workerID string, lease time.Durat
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*claimedJob, error) {
 		var c claimedJob
-		return &c, r.Scan(&c.ID, &c.UnitID, &c.CreatedBy, &c.Type, &c.Attempt, &c.MaxAttempts, &c.leaseToken,
-			&c.Options, &c.SelectedScoutIDs, &c.CreatedAt, &c.Progress.TotalItems, &c.Progress.ProcessedItems,
+		// uuids scanned as [16]byte: binary, without the text round trip of uuid.UUID's Scan.
+		// JSON as bytes: the database has validated it already.
+		var id, unit, createdBy, token [16]byte
+		var options, selected []byte
+		err := r.Scan(&id, &unit, &createdBy, &c.Type, &c.Attempt, &c.MaxAttempts, &token,
+			&options, &selected, &c.CreatedAt, &c.Progress.TotalItems, &c.Progress.ProcessedItems,
 			&c.Progress.TotalScouts, &c.Progress.ProcessedScouts, &c.Checkpoint, &c.CreatorAuthorized)
+		c.ID, c.UnitID, c.CreatedBy, c.leaseToken = id, unit, createdBy, token
+		c.Options, c.SelectedScoutIDs = options, selected
+		return &c, err
 	})
 	if cerr := res.Close(); err == nil {
 		err = cerr
@@ -191,17 +211,29 @@ type completion struct {
 // completeBatch marks the jobs completed in one statement, each fenced by its own lease, and
 // returns the ids that were completed (a missing id had lost its lease).
 func (s *store) completeBatch(ctx context.Context, batch []completion) (map[uuid.UUID]bool, error) {
-	ids := make([]uuid.UUID, len(batch))
-	tokens := make([]uuid.UUID, len(batch))
+	// Ids travel as [16]byte, which pgx encodes and decodes as binary uuids directly (a
+	// uuid.UUID goes through its text form).
+	ids := make([][16]byte, len(batch))
+	tokens := make([][16]byte, len(batch))
 	results := make([]*string, len(batch))
 	for i, c := range batch {
 		ids[i], tokens[i], results[i] = c.id, c.token, c.result
 	}
-	rows, err := s.pool.Query(ctx, sqlCompleteJobs, ids, tokens, results)
-	if err != nil {
-		return nil, fmt.Errorf("complete %d jobs: %w", len(batch), err)
-	}
-	done, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	var b pgx.Batch
+	b.Queue(sqlGenericPlan)
+	b.Queue(sqlCompleteJobs, ids, tokens, results)
+	res := s.pool.SendBatch(ctx, &b)
+	done, err := func() ([][16]byte, error) {
+		defer res.Close()
+		if _, err := res.Exec(); err != nil {
+			return nil, err
+		}
+		rows, err := res.Query()
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowTo[[16]byte])
+	}()
 	if err != nil {
 		return nil, fmt.Errorf("complete %d jobs: %w", len(batch), err)
 	}

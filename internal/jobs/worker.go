@@ -82,8 +82,14 @@ type Worker struct {
 	wakeCh    chan struct{}
 	slotFreed chan struct{}
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// running holds every claimed job until its outcome is recorded; busy counts those whose
+	// handler has not returned yet. A slot is a running handler: it is freed when the handler
+	// returns, while the outcome is still being written (completions are grouped, so waiting
+	// for the write would idle the slot for a commit). At most 2 x Concurrency jobs are
+	// claimed and not yet recorded.
 	running map[uuid.UUID]*runningJob
+	busy    int
 	wg      sync.WaitGroup
 
 	completer *completer
@@ -225,10 +231,31 @@ func (w *Worker) notify(ctx context.Context, channel, payload string) error {
 	return err
 }
 
-func (w *Worker) runningCount() int {
+// freeSlots is how many jobs the worker may claim now: slots whose handler has returned, as
+// long as the jobs whose outcome is still being written leave room (backpressure when the
+// database is slow to record outcomes).
+func (w *Worker) freeSlots() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return len(w.running)
+	return min(w.cfg.Concurrency-w.busy, 2*w.cfg.Concurrency-len(w.running))
+}
+
+// idle reports whether no claimed job is left: every outcome is recorded.
+func (w *Worker) idle() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.running) == 0
+}
+
+// handlerReturned frees the job's slot and wakes the claim loop.
+func (w *Worker) handlerReturned() {
+	w.mu.Lock()
+	w.busy--
+	w.mu.Unlock()
+	select {
+	case w.slotFreed <- struct{}{}:
+	default:
+	}
 }
 
 // shutdown stops running jobs at their next chunk boundary and waits for them; after the

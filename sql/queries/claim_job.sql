@@ -27,22 +27,24 @@ with candidate as (
     select head.id, t.unit_id, t.last_claimed_at, t.waiting_since
     from import_private.unit_claims t
     cross join lateral (
+        -- The unit's oldest runnable job, unless the unit has a running one (both are index
+        -- probes for this unit alone).
         select j.id
         from public.import_jobs j
         where j.unit_id = t.unit_id
           and j.status = 'pending'
           and j.run_after <= now()
           and j.type = any($3::text[])
+          and not exists (
+              select 1
+              from public.import_jobs running
+              where running.unit_id = t.unit_id
+                and running.status = 'processing'
+          )
         order by j.created_at, j.id
         limit 1
     ) head
     where t.waiting
-      and not exists (
-          select 1
-          from public.import_jobs running
-          where running.unit_id = t.unit_id
-            and running.status = 'processing'
-      )
     order by t.last_claimed_at nulls first, t.waiting_since, t.unit_id
     limit $4
     for update of t skip locked
@@ -59,7 +61,8 @@ claimed as (
         heartbeat_at = now(),
         started_at = coalesce(j.started_at, now()),
         current_phase = 'starting',
-        error_message = null
+        error_message = null,
+        updated_at = now()
     where j.id = any (array(select candidate.id from candidate))
       and j.status = 'pending'
     returning j.id, j.unit_id, j.created_by, j.type, j.attempt, j.max_attempts, j.lease_token,

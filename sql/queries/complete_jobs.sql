@@ -14,9 +14,11 @@ set status = 'completed',
     error_message = null,
     lease_owner = null,
     lease_token = null,
-    lease_expires_at = null
+    lease_expires_at = null,
+    updated_at = now()
 from unnest($1::uuid[], $2::uuid[], $3::text[]) as done (id, lease_token, result)
-where j.id = done.id
+where j.id = any ($1::uuid[]) -- primary-key probes, whatever the statistics say
+  and j.id = done.id
   and j.lease_token = done.lease_token
   and j.status = 'processing'
 returning j.id;

@@ -130,3 +130,25 @@ group by j.unit_id
 on conflict (unit_id) do update
     set waiting = true,
         waiting_since = excluded.waiting_since;
+
+-- The wake-up trigger (20261129000500) is called only where it sends something: a job that
+-- became pending, or a running job asked to cancel. It used to be called on every status change,
+-- so each claim and each completion paid a function call per job for nothing.
+drop trigger if exists import_jobs_after_update_notify on public.import_jobs;
+create trigger import_jobs_after_update_notify
+    after update on public.import_jobs
+    for each row
+    when ((new.status = 'pending' and old.status <> 'pending')
+          or (new.cancel_requested_at is not null and old.cancel_requested_at is null
+              and new.status = 'processing'))
+    execute function import_private.import_jobs_after_update_notify();
+
+-- updated_at: the trigger (20261129000400) runs only when the statement did not set the column
+-- itself. The worker's claim and completion set it, and so skip a function call per job; every
+-- other update (a leader's cancel, Studio) is stamped by the trigger as before.
+drop trigger if exists import_jobs_touch_updated_at on public.import_jobs;
+create trigger import_jobs_touch_updated_at
+    before update on public.import_jobs
+    for each row
+    when (new.updated_at is not distinct from old.updated_at)
+    execute function import_private.touch_updated_at();
