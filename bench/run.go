@@ -93,9 +93,11 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 				target: l.targetText, ok: median(l.ours) <= l.limit})
 		}
 		res.notes = append(res.notes, fmt.Sprintf("Queue: %d no-op jobs queued before the worker starts (each its own unit); ours with concurrency %d (the CLI's maximum), "+
+			"connected as the CLI connects (role import_worker, a pool of concurrency + 3, the default session limits); "+
 			"River configured as `river bench` does (2,000 workers, fetch cooldown 2 ms, poll 20 ms) for throughput and with its defaults "+
-			"(the same concurrency) for latency; "+
-			"pickup is from just before the insert to the handler's start, one insert at a time at the given rate (15 s at 4/s, 5 s at 200/s).",
+			"(the same concurrency) for latency. Throughput counts a job when its completion is recorded, for both (River: its completion events, as `river bench` counts). "+
+			"Pickup is from just before the insert to the handler's start, one insert at a time at the given rate (15 s at 4/s, 5 s at 200/s); "+
+			"it includes the insert's own round trip, fsynced commit and triggers.",
 			throughputJobs, queueConcurrency))
 	}
 

@@ -1,6 +1,7 @@
 // Command riverbench measures River (github.com/riverqueue/river) on the same PostgreSQL as
 // the import worker's queue, for `make bench`: like `river bench`, the throughput of no-op
-// jobs worked by one client, and the latency from just before an insert to the job's start.
+// jobs completed by one client (counted when their completion is recorded), and the latency
+// from just before an insert to the job's start.
 // It lives in its own Go module so the product does not depend on River.
 //
 //	riverbench -url URL -schema river -mode migrate

@@ -42,10 +42,17 @@ create index if not exists unit_claims_waiting_idx
     on import_private.unit_claims (last_claimed_at nulls first, waiting_since, unit_id)
     where waiting;
 
--- A unit's oldest pending job (the claim's second step, one probe per unit it looks at).
+-- A unit's oldest pending job (the claim's second step, one probe per unit it looks at). It
+-- also carries input_bytes, so that with import_jobs_one_running_per_unit_key it serves the
+-- quota check (a unit's waiting and running jobs) that import_jobs_unit_unfinished_idx served:
+-- that index, and import_jobs_pending_idx (pending jobs across units in insert order, which the
+-- claim no longer reads), are dropped, two index entries fewer for every insert and claim.
 create index if not exists import_jobs_unit_pending_idx
     on public.import_jobs (unit_id, created_at, id)
+    include (input_bytes)
     where status = 'pending';
+drop index if exists public.import_jobs_unit_unfinished_idx;
+drop index if exists public.import_jobs_pending_idx;
 
 -- New pending jobs: their units wait. Statement-level, so a multi-row insert makes one upsert
 -- (in unit_id order). The update always happens, even when the unit was already waiting, so
@@ -143,12 +150,13 @@ create trigger import_jobs_after_update_notify
               and new.status = 'processing'))
     execute function import_private.import_jobs_after_update_notify();
 
--- updated_at: the trigger (20261129000400) runs only when the statement did not set the column
--- itself. The worker's claim and completion set it, and so skip a function call per job; every
--- other update (a leader's cancel, Studio) is stamped by the trigger as before.
+-- updated_at: the trigger (20261129000400) runs only when the row does not already carry the
+-- server time. The worker's claim and completion set updated_at = now() themselves and so skip
+-- a function call per job; every other update (a leader's cancel, Studio, a writer supplying
+-- another time) is stamped by the trigger as before.
 drop trigger if exists import_jobs_touch_updated_at on public.import_jobs;
 create trigger import_jobs_touch_updated_at
     before update on public.import_jobs
     for each row
-    when (new.updated_at is not distinct from old.updated_at)
+    when (new.updated_at is distinct from now())
     execute function import_private.touch_updated_at();
