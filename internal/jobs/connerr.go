@@ -33,14 +33,22 @@ func isConnectionError(err error) bool {
 		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "connection refused")
 }
 
-// retryWrite runs write until it succeeds, fails for a reason other than a lost connection,
-// or ctx ends: an end-of-job write survives a database restart of a few seconds instead of
-// leaving the job to the reaper.
+// isDeadlock reports whether PostgreSQL aborted the statement to break a deadlock.
+func isDeadlock(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "40P01"
+}
+
+// retryWrite runs write until it succeeds, fails for a reason other than a lost connection or
+// a deadlock, or ctx ends: an end-of-job write survives a database restart of a few seconds
+// instead of leaving the job to the reaper, and a write PostgreSQL aborted to break a deadlock
+// (a completion meeting an insert of several units' jobs, see the unit turns) runs again.
+// Every such write is fenced by the lease, so running it twice changes nothing.
 func retryWrite(ctx context.Context, write func(ctx context.Context) (bool, error)) (bool, error) {
 	delay := 100 * time.Millisecond
 	for {
 		ok, err := write(ctx)
-		if err == nil || !isConnectionError(err) {
+		if err == nil || !(isConnectionError(err) || isDeadlock(err)) {
 			return ok, err
 		}
 		select {

@@ -230,14 +230,40 @@ func isStop(err, cause, reason error) bool {
 		errors.Is(err, ErrShutdown))
 }
 
-// runHandler runs the job's handler with its heartbeat and progress flusher beside it.
+// loopsDelay is how long a handler runs before its heartbeat and progress flusher start.
+const loopsDelay = 20 * time.Millisecond
+
+// runHandler runs the job's handler with its heartbeat and progress flusher beside it. The two
+// loops start only once the handler has run for loopsDelay: a job that ends sooner needs
+// neither (its lease is fresh, and its outcome write records its progress), and a worker
+// running many short jobs saves two goroutines and two timers per job. A phase change before
+// then is not lost: the flusher finds its kick waiting.
 func (w *Worker) runHandler(softCtx context.Context, rj *runningJob) error {
 	loopsCtx, stopLoops := context.WithCancel(context.Background())
-	var loops sync.WaitGroup
-	loops.Add(2)
-	go func() { defer loops.Done(); w.heartbeat(loopsCtx, rj) }()
-	go func() { defer loops.Done(); rj.run.runFlusher(loopsCtx) }()
-	defer func() { stopLoops(); loops.Wait() }()
+	var (
+		loops   sync.WaitGroup
+		mu      sync.Mutex
+		stopped bool
+	)
+	timer := time.AfterFunc(loopsDelay, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
+		}
+		loops.Add(2)
+		go func() { defer loops.Done(); w.heartbeat(loopsCtx, rj) }()
+		go func() { defer loops.Done(); rj.run.runFlusher(loopsCtx) }()
+	})
+	defer func() {
+		// After stopped is set no loop starts, so Wait cannot race with Add.
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		timer.Stop()
+		stopLoops()
+		loops.Wait()
+	}()
 	return safeHandle(softCtx, w.cfg.Handlers[rj.run.Job.Type], rj.run)
 }
 

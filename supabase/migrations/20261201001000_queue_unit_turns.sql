@@ -22,7 +22,10 @@
 -- Races. The insert trigger takes the unit's row lock (an upsert that always updates), and the
 -- claim locks unit rows with SKIP LOCKED: a claim never clears the flag of a unit whose new job
 -- is not yet committed, so a job inserted while its unit's running job ends is never left
--- without a waiting unit. Both multi-row paths lock unit rows in unit_id order.
+-- without a waiting unit. A multi-row insert locks its units in unit_id order; a batch of
+-- completions locks, row by row, only the units that still have pending jobs. The two can
+-- deadlock only when an insert of several units' jobs meets a batch completing jobs of two of
+-- the same units; PostgreSQL then aborts one of them, and the worker retries its completion.
 
 alter table import_private.unit_claims alter column last_claimed_at drop not null;
 alter table import_private.unit_claims add column if not exists waiting boolean not null default false;
@@ -84,10 +87,9 @@ create trigger import_jobs_unit_turns_insert
     for each statement execute function import_private.unit_turns_after_insert();
 
 -- A unit whose running job ended, or whose job became pending again, waits again if it has a
--- pending job, at the back of the line (waiting_since = now). Statement-level: one upsert per
--- statement (a batch completion names many units), in unit_id order. It runs on every UPDATE
--- of import_jobs, including heartbeats, and then finds no row with a status change in its
--- transition tables, which costs a few microseconds and writes nothing.
+-- pending job, at the back of the line (waiting_since = now). Row-level with a WHEN clause, so
+-- the function runs only for those status changes: never for a claim, a heartbeat or a progress
+-- write.
 create or replace function import_private.unit_turns_after_update() returns trigger
     language plpgsql
     security definer
@@ -95,18 +97,13 @@ create or replace function import_private.unit_turns_after_update() returns trig
 as $$
 begin
     insert into import_private.unit_claims as c (unit_id, waiting, waiting_since)
-    select distinct n.unit_id, true, now()
-    from new_jobs n
-    join old_jobs o on o.id = n.id
-    where ((o.status = 'processing' and n.status <> 'processing')
-           or (o.status <> 'pending' and n.status = 'pending'))
-      and exists (
-          select 1
-          from public.import_jobs p
-          where p.unit_id = n.unit_id
-            and p.status = 'pending'
-      )
-    order by n.unit_id
+    select new.unit_id, true, now()
+    where exists (
+        select 1
+        from public.import_jobs p
+        where p.unit_id = new.unit_id
+          and p.status = 'pending'
+    )
     on conflict (unit_id) do update
         set waiting = true,
             waiting_since = excluded.waiting_since;
@@ -114,13 +111,15 @@ begin
 end
 $$;
 comment on function import_private.unit_turns_after_update() is
-    'AFTER UPDATE (statement) on import_jobs: a unit whose running job ended, or whose job became pending again, waits again when it has a pending job.';
+    'AFTER UPDATE (row) on import_jobs: a unit whose running job ended, or whose job became pending again, waits again when it has a pending job.';
 
 drop trigger if exists import_jobs_unit_turns_update on public.import_jobs;
 create trigger import_jobs_unit_turns_update
     after update on public.import_jobs
-    referencing old table as old_jobs new table as new_jobs
-    for each statement execute function import_private.unit_turns_after_update();
+    for each row
+    when ((old.status = 'processing' and new.status <> 'processing')
+          or (new.status = 'pending' and old.status <> 'pending'))
+    execute function import_private.unit_turns_after_update();
 
 -- Existing queues: every unit with a pending job and nothing running waits.
 insert into import_private.unit_claims as c (unit_id, waiting, waiting_since)
