@@ -32,9 +32,9 @@ const (
 
 type runningJob struct {
 	run *Run
-	// creatorAuthorized: the job's creator may still import for its unit (read by the claim:
-	// the worker bypasses row-level security, so the right to import is checked again at every
-	// start of work, not only when the job was inserted).
+	// creatorAuthorized: the job's creator may still import for its unit, read by the claim.
+	// The worker writes for every unit, so the right to import is checked again at every start
+	// of work, not only when the job was inserted.
 	creatorAuthorized bool
 	cancelSoft        context.CancelCauseFunc
 	cancelHard        context.CancelCauseFunc

@@ -30,22 +30,12 @@ var (
 	sqlTurnsMark      = sqlfiles.Query("repair_unit_turns_mark")
 	sqlTurnsLockStale = sqlfiles.Query("repair_unit_turns_lock_stale")
 	sqlTurnsClear     = sqlfiles.Query("repair_unit_turns_clear")
-	sqlPurgeInputs    = sqlfiles.Query("purge_inputs")
-	sqlQueueDepth     = sqlfiles.Query("queue_depth")
-	sqlCancelRequest  = sqlfiles.Query("cancel_requested")
-)
-
-// Settings for one transaction, sent in the same round trip as the statement they serve.
-const (
-	// sqlGenericPlan: plan the queue's hot statements once per connection. Their plans do not
-	// depend on the parameters (primary-key and index probes), and re-planning them on each
-	// run (PostgreSQL's first five runs of a prepared statement, on every pooled connection)
-	// costs more than running them.
-	sqlGenericPlan = "select set_config('plan_cache_mode', 'force_generic_plan', true)"
-	// sqlClaimSettings: as sqlGenericPlan, and the claim commits without waiting for its
-	// WAL flush (see claim).
-	sqlClaimSettings = "select set_config('plan_cache_mode', 'force_generic_plan', true), " +
-		"set_config('synchronous_commit', 'off', true)"
+	// Transaction settings sent in the same round trip as the statement they serve.
+	sqlGenericPlan   = sqlfiles.Query("generic_plan")
+	sqlClaimSettings = sqlfiles.Query("claim_settings")
+	sqlPurgeInputs   = sqlfiles.Query("purge_inputs")
+	sqlQueueDepth    = sqlfiles.Query("queue_depth")
+	sqlCancelRequest = sqlfiles.Query("cancel_requested")
 )
 
 // store wraps the queue's SQL.
