@@ -47,7 +47,7 @@ fixtures: deps ## re-record the Realtime payloads the web kit's tests replay (re
 screenshots: web-deps ## PNGs of <ImportJobProgress> in each state (headless Chromium) into docs/screenshots/
 	@cd web && node scripts/browser-check.mjs --screenshots
 
-bench: deps ## side by side with anchors (bulk upsert, River): one table of ratios in bench/results.md (~15 min)
+bench: deps ## side by side with anchors (bulk upsert, River): one table of ratios in bench/results.md (~10 min)
 	$(GO) run ./bench -out bench/results.md
 
 bench-micro: ## the go test benchmarks of the packages (parser, generator, queue, imports)

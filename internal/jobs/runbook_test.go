@@ -25,6 +25,7 @@ func TestRunbookQueriesAndRPCsWorkAsPostgres(t *testing.T) {
 		`select j.id, j.run_after, j.attempt, j.max_attempts, j.error_message,
 		        (select r.id from import_jobs r where r.unit_id = j.unit_id and r.status = 'processing') as running_job_of_unit
 		 from import_jobs j where j.id = '` + id.String() + `'`,
+		`select waiting, waiting_since, last_claimed_at from import_private.unit_claims where unit_id = '` + e.unit.String() + `'`,
 		`select pid, state, wait_event_type, wait_event, now() - query_start as running_for,
 		        pg_blocking_pids(pid) as blocked_by, left(query, 120) as query
 		 from pg_stat_activity where application_name like 'import-worker%'`,
