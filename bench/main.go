@@ -126,6 +126,7 @@ type row struct {
 	target        string
 	ok            bool
 	ratioInverted bool // ratio printed as anchor/ours (throughput: higher is better)
+	context       bool // a comparison for context, with no target of its own
 }
 
 type results struct {
@@ -146,6 +147,9 @@ func (r *results) markdown() string {
 		met := "no"
 		if x.ok {
 			met = "yes"
+		}
+		if x.context {
+			met = "(context)"
 		}
 		fmt.Fprintf(&b, "| %s | %s %s | %s: %s %s | %.2fx | %s | %s |\n", x.what, fmtNum(x.ours), x.unit,
 			x.anchorName, fmtNum(x.anchor), x.unit, ratio, x.target, met)

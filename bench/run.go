@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -30,9 +31,8 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 			". A bsa_* table in this list means the import registered requirement definitions the reference data lacked.")
 	}
 
-	var oursTP, riverTP, o4p50, o4p99, r4p50, r4p99, o200p50, o200p99, r200p50, r200p99 []float64
+	var oursTP, riverTP, river64TP, o4p50, o4p99, r4p50, r4p99, o200p50, o200p99, r200p50, r200p99 []float64
 	for i := 0; i < rq; i++ {
-		// Alternate which queue goes first, so neither always gets the warmer cache.
 		pair := []func() error{
 			func() error {
 				v, err := b.oursThroughput(ctx)
@@ -44,16 +44,22 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 				riverTP = append(riverTP, m["jobs_per_sec"])
 				return err
 			},
+			func() error {
+				m, err := b.riverBench(ctx, "-mode", "throughput", "-jobs", fmt.Sprint(throughputJobs),
+					"-throughput-workers", fmt.Sprint(queueConcurrency))
+				river64TP = append(river64TP, m["jobs_per_sec"])
+				return err
+			},
 		}
-		if i%2 == 1 {
-			pair[0], pair[1] = pair[1], pair[0]
-		}
+		// Rotate which goes first, so none always gets the warmer cache.
+		pair = slices.Concat(pair[i%len(pair):], pair[:i%len(pair)])
 		for _, f := range pair {
 			if err := f(); err != nil {
 				return nil, fmt.Errorf("throughput round %d: %w", i+1, err)
 			}
 		}
-		step("no-op throughput, round %d: ours %.0f jobs/s, River %.0f jobs/s", i+1, oursTP[i], riverTP[i])
+		step("no-op throughput, round %d: ours %.0f jobs/s, River %.0f jobs/s (%.0f with %d workers)",
+			i+1, oursTP[i], riverTP[i], river64TP[i], queueConcurrency)
 		for _, rate := range []struct {
 			perSec float64
 			d      time.Duration
@@ -78,6 +84,8 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 	if rq > 0 {
 		res.add(row{what: "no-op jobs per second, one process", unit: "jobs/s", ours: median(oursTP), anchor: median(riverTP),
 			anchorName: "River v0.51.2", target: ">= 1.0x", ok: median(oursTP) >= median(riverTP)})
+		res.add(row{what: "no-op jobs per second, both at concurrency 64", unit: "jobs/s", ours: median(oursTP), anchor: median(river64TP),
+			anchorName: "River v0.51.2 with 64 workers", target: "none", context: true})
 		for _, l := range []struct {
 			what        string
 			ours, river []float64

@@ -5,7 +5,7 @@
 // It lives in its own Go module so the product does not depend on River.
 //
 //	riverbench -url URL -schema river -mode migrate
-//	riverbench -url URL -schema river -mode throughput -jobs 5000 -workers 100
+//	riverbench -url URL -schema river -mode throughput -jobs 5000 [-throughput-workers 2000]
 //	riverbench -url URL -schema river -mode latency -rate 200 -duration 5s
 //
 // It prints one JSON object on stdout.
@@ -52,10 +52,14 @@ func main() {
 	schema := flag.String("schema", "river", "schema holding River's tables")
 	mode := flag.String("mode", "throughput", "migrate, throughput or latency")
 	jobs := flag.Int("jobs", 5000, "throughput: jobs to work")
-	workers := flag.Int("workers", 100, "MaxWorkers of the default queue in latency mode (throughput uses river bench's 2,000)")
+	workers := flag.Int("workers", 100, "MaxWorkers of the default queue in latency mode")
+	throughputWorkers := flag.Int("throughput-workers", 2000, "MaxWorkers in throughput mode (river bench's 2,000)")
 	rate := flag.Float64("rate", 200, "latency: inserts per second")
 	duration := flag.Duration("duration", 5*time.Second, "latency: how long to insert")
 	flag.Parse()
+	if *mode == "throughput" {
+		*workers = *throughputWorkers
+	}
 	out, err := run(context.Background(), *url, *schema, *mode, *jobs, *workers, *rate, *duration)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "riverbench:", err)
@@ -113,9 +117,9 @@ func run(ctx context.Context, url, schema, mode string, jobs, workers int, rate 
 	}
 	if mode == "throughput" {
 		// As `river bench` configures its client for throughput: a short fetch cooldown and
-		// poll interval and 2,000 workers. Latency is measured with River's defaults.
+		// poll interval (and, by default, 2,000 workers). Latency is measured with River's
+		// defaults.
 		cfg.FetchCooldown, cfg.FetchPollInterval = 2*time.Millisecond, 20*time.Millisecond
-		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2000}}
 	}
 	client, err := river.NewClient(driver, cfg)
 	if err != nil {
