@@ -175,3 +175,22 @@ func TestRepairLeavesAUnitWhoseJobIsBeingInserted(t *testing.T) {
 	require.Len(t, got, 1, "the new job kept its unit's turn")
 	require.Equal(t, fresh, got[0].ID)
 }
+
+// The queue depth counts pending and running jobs by type, and nothing finished.
+func TestQueueDepthCountsWaitingAndRunningJobs(t *testing.T) {
+	e := newTurnsEnv(t)
+	ctx := context.Background()
+	e.insertJob(t, e.db.Pool)
+	e.insertJob(t, e.db.Pool)
+	done := e.insertJob(t, e.db.Pool)
+	_, err := e.db.Pool.Exec(ctx, `update public.import_jobs set status = 'cancelled', completed_at = now() where id = $1`, done)
+	require.NoError(t, err)
+	require.Len(t, e.claim(t), 1)
+
+	depth, err := e.store.queueDepth(ctx)
+	require.NoError(t, err)
+	require.Equal(t, map[[2]string]int{
+		{"troop_advancement", "pending"}:    1,
+		{"troop_advancement", "processing"}: 1,
+	}, depth)
+}
