@@ -46,15 +46,11 @@ create index if not exists unit_claims_waiting_idx
     where waiting;
 
 -- A unit's oldest pending job (the claim's second step, one probe per unit it looks at). It
--- also carries input_bytes, so that with import_jobs_one_running_per_unit_key it serves the
--- quota check (a unit's waiting and running jobs) that import_jobs_unit_unfinished_idx served:
--- that index, and import_jobs_pending_idx (pending jobs across units in insert order, which the
--- claim no longer reads), are dropped, two index entries fewer for every insert and claim.
+-- replaces import_jobs_pending_idx (pending jobs across units in insert order), which the claim
+-- no longer reads: one index entry fewer for every insert.
 create index if not exists import_jobs_unit_pending_idx
     on public.import_jobs (unit_id, created_at, id)
-    include (input_bytes)
     where status = 'pending';
-drop index if exists public.import_jobs_unit_unfinished_idx;
 drop index if exists public.import_jobs_pending_idx;
 
 -- New pending jobs: their units wait. Statement-level, so a multi-row insert makes one upsert
