@@ -11,13 +11,13 @@
 -- A unit is waiting when it has a pending job and nothing running. Triggers keep the flag:
 --   * inserting a pending job marks its unit waiting;
 --   * a job that stops running (completed, failed, cancelled, released, rescued) or becomes
---     pending again marks its unit waiting when the unit still has a pending job, and puts it at
---     the back of the line of units already served (waiting_since = now);
+--     pending again marks its unit waiting when the unit still has a pending job; its place in
+--     line is its last claim time, so it comes after every unit served less recently;
 --   * the claim clears the flag of each unit it serves and records the claim time.
 -- The flag may be set with nothing runnable (a pending job was cancelled, a job waits for its
 -- retry time, a job of the unit is running): the claim passes over such units, and the reaper's
--- repair (sql/queries/repair_unit_turns.sql) clears flags that no pending job backs and sets any
--- that are missing, as a safety net.
+-- repair (sql/queries/repair_unit_turns_*.sql) clears flags that no pending job backs and sets
+-- any that are missing, as a safety net.
 --
 -- Races. The insert trigger takes the unit's row lock (an upsert that always updates), and the
 -- claim locks unit rows with SKIP LOCKED: a claim never clears the flag of a unit whose new job
@@ -83,9 +83,9 @@ create trigger import_jobs_unit_turns_insert
     for each statement execute function import_private.unit_turns_after_insert();
 
 -- A unit whose running job ended, or whose job became pending again, waits again if it has a
--- pending job, at the back of the line (waiting_since = now). Row-level with a WHEN clause, so
--- the function runs only for those status changes: never for a claim, a heartbeat or a progress
--- write.
+-- pending job (behind every unit served less recently; waiting_since = now breaks ties).
+-- Row-level with a WHEN clause, so the function runs only for those status changes: never for a
+-- claim, a heartbeat or a progress write.
 create or replace function import_private.unit_turns_after_update() returns trigger
     language plpgsql
     security definer
