@@ -33,7 +33,7 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 
 	var oursTP, riverTP, river64TP, o4p50, o4p99, r4p50, r4p99, o200p50, o200p99, r200p50, r200p99 []float64
 	for i := 0; i < rq; i++ {
-		pair := []func() error{
+		contenders := []func() error{
 			func() error {
 				v, err := b.oursThroughput(ctx)
 				oursTP = append(oursTP, v)
@@ -52,8 +52,8 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 			},
 		}
 		// Rotate which goes first, so none always gets the warmer cache.
-		pair = slices.Concat(pair[i%len(pair):], pair[:i%len(pair)])
-		for _, f := range pair {
+		contenders = slices.Concat(contenders[i%len(contenders):], contenders[:i%len(contenders)])
+		for _, f := range contenders {
 			if err := f(); err != nil {
 				return nil, fmt.Errorf("throughput round %d: %w", i+1, err)
 			}

@@ -94,10 +94,7 @@ func (w *Worker) start(c *claimedJob) {
 		if w.OnEnded != nil {
 			w.OnEnded(job, outcome)
 		}
-		select {
-		case w.slotFreed <- struct{}{}: // an outcome recorded also makes room (see freeSlots)
-		default:
-		}
+		w.wakeClaimLoop() // an outcome recorded also makes room (see freeSlots)
 	}()
 }
 

@@ -79,34 +79,43 @@ func (s *store) claim(ctx context.Context, workerID string, lease time.Duration,
 	}
 }
 
-// claimOnce sends the claim as one batch (one round trip, one implicit transaction).
+// claimOnce sends the claim after its settings, in one round trip.
 func (s *store) claimOnce(ctx context.Context, workerID string, lease time.Duration, types []string, limit int) ([]*claimedJob, error) {
+	return queryAfterSettings(ctx, s.pool, sqlClaimSettings, sqlClaimJob, []any{workerID, lease.Seconds(), types, limit},
+		func(r pgx.CollectableRow) (*claimedJob, error) {
+			var c claimedJob
+			// uuids scanned as [16]byte: binary, without the text round trip of uuid.UUID's Scan.
+			// JSON as bytes: the database has validated it already.
+			var id, unit, createdBy, token [16]byte
+			var options, selected []byte
+			err := r.Scan(&id, &unit, &createdBy, &c.Type, &c.Attempt, &c.MaxAttempts, &token,
+				&options, &selected, &c.CreatedAt, &c.Progress.TotalItems, &c.Progress.ProcessedItems,
+				&c.Progress.TotalScouts, &c.Progress.ProcessedScouts, &c.Checkpoint, &c.CreatorAuthorized)
+			c.ID, c.UnitID, c.CreatedBy, c.leaseToken = id, unit, createdBy, token
+			c.Options, c.SelectedScoutIDs = options, selected
+			return &c, err
+		})
+}
+
+// queryAfterSettings sends a transaction's settings (a select of set_config calls) and then
+// query as one batch: one round trip, one implicit transaction. It returns query's rows, and
+// the error of any step, the commit included.
+func queryAfterSettings[T any](ctx context.Context, pool *pgxpool.Pool, settings, query string, args []any,
+	collect pgx.RowToFunc[T]) ([]T, error) {
 	var b pgx.Batch
-	b.Queue(sqlClaimSettings)
-	b.Queue(sqlClaimJob, workerID, lease.Seconds(), types, limit)
-	res := s.pool.SendBatch(ctx, &b)
-	if _, err := res.Exec(); err != nil {
-		_ = res.Close()
-		return nil, err
-	}
-	rows, err := res.Query()
-	if err != nil {
-		_ = res.Close()
-		return nil, err
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*claimedJob, error) {
-		var c claimedJob
-		// uuids scanned as [16]byte: binary, without the text round trip of uuid.UUID's Scan.
-		// JSON as bytes: the database has validated it already.
-		var id, unit, createdBy, token [16]byte
-		var options, selected []byte
-		err := r.Scan(&id, &unit, &createdBy, &c.Type, &c.Attempt, &c.MaxAttempts, &token,
-			&options, &selected, &c.CreatedAt, &c.Progress.TotalItems, &c.Progress.ProcessedItems,
-			&c.Progress.TotalScouts, &c.Progress.ProcessedScouts, &c.Checkpoint, &c.CreatorAuthorized)
-		c.ID, c.UnitID, c.CreatedBy, c.leaseToken = id, unit, createdBy, token
-		c.Options, c.SelectedScoutIDs = options, selected
-		return &c, err
-	})
+	b.Queue(settings)
+	b.Queue(query, args...)
+	res := pool.SendBatch(ctx, &b)
+	out, err := func() ([]T, error) {
+		if _, err := res.Exec(); err != nil {
+			return nil, err
+		}
+		rows, err := res.Query()
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, collect)
+	}()
 	if cerr := res.Close(); err == nil {
 		err = cerr
 	}
@@ -209,21 +218,8 @@ func (s *store) completeBatch(ctx context.Context, batch []completion) (map[uuid
 	for i, c := range batch {
 		ids[i], tokens[i], results[i] = c.id, c.token, c.result
 	}
-	var b pgx.Batch
-	b.Queue(sqlGenericPlan)
-	b.Queue(sqlCompleteJobs, ids, tokens, results)
-	res := s.pool.SendBatch(ctx, &b)
-	done, err := func() ([][16]byte, error) {
-		defer res.Close()
-		if _, err := res.Exec(); err != nil {
-			return nil, err
-		}
-		rows, err := res.Query()
-		if err != nil {
-			return nil, err
-		}
-		return pgx.CollectRows(rows, pgx.RowTo[[16]byte])
-	}()
+	done, err := queryAfterSettings(ctx, s.pool, sqlGenericPlan, sqlCompleteJobs, []any{ids, tokens, results},
+		pgx.RowTo[[16]byte])
 	if err != nil {
 		return nil, fmt.Errorf("complete %d jobs: %w", len(batch), err)
 	}

@@ -48,6 +48,14 @@ func (e *turnsEnv) waiting(t *testing.T) (waiting, found bool) {
 	return waiting, true
 }
 
+// cancelPending ends a pending job as cancelled, as the cancel trigger does for a leader.
+func (e *turnsEnv) cancelPending(t *testing.T, id uuid.UUID) {
+	t.Helper()
+	_, err := e.db.Pool.Exec(context.Background(),
+		`update public.import_jobs set status = 'cancelled', completed_at = now() where id = $1`, id)
+	require.NoError(t, err)
+}
+
 func (e *turnsEnv) claim(t *testing.T) []*claimedJob {
 	t.Helper()
 	jobs, err := e.store.claim(context.Background(), "turns-test", 30*time.Second, []string{"troop_advancement"}, 4)
@@ -127,8 +135,7 @@ func TestRepairUnitTurns(t *testing.T) {
 	ctx := context.Background()
 
 	cancelled := e.insertJob(t, e.db.Pool)
-	_, err := e.db.Pool.Exec(ctx, `update public.import_jobs set status = 'cancelled', completed_at = now() where id = $1`, cancelled)
-	require.NoError(t, err)
+	e.cancelPending(t, cancelled)
 	w, _ := e.waiting(t)
 	require.True(t, w, "a cancelled pending job leaves a stale mark (the claim passes over it)")
 	marked, err := e.store.repairUnitTurns(ctx)
@@ -160,8 +167,7 @@ func TestRepairLeavesAUnitWhoseJobIsBeingInserted(t *testing.T) {
 	e := newTurnsEnv(t)
 	ctx := context.Background()
 	old := e.insertJob(t, e.db.Pool)
-	_, err := e.db.Pool.Exec(ctx, `update public.import_jobs set status = 'cancelled', completed_at = now() where id = $1`, old)
-	require.NoError(t, err)
+	e.cancelPending(t, old)
 
 	tx, err := e.db.Pool.Begin(ctx)
 	require.NoError(t, err)
@@ -183,8 +189,7 @@ func TestQueueDepthCountsWaitingAndRunningJobs(t *testing.T) {
 	e.insertJob(t, e.db.Pool)
 	e.insertJob(t, e.db.Pool)
 	done := e.insertJob(t, e.db.Pool)
-	_, err := e.db.Pool.Exec(ctx, `update public.import_jobs set status = 'cancelled', completed_at = now() where id = $1`, done)
-	require.NoError(t, err)
+	e.cancelPending(t, done)
 	require.Len(t, e.claim(t), 1)
 
 	depth, err := e.store.queueDepth(ctx)

@@ -259,6 +259,11 @@ func (w *Worker) handlerReturned() {
 	w.mu.Lock()
 	w.busy--
 	w.mu.Unlock()
+	w.wakeClaimLoop()
+}
+
+// wakeClaimLoop tells the claim loop that room was made (non-blocking).
+func (w *Worker) wakeClaimLoop() {
 	select {
 	case w.slotFreed <- struct{}{}:
 	default:
