@@ -30,12 +30,11 @@ var (
 	sqlTurnsMark      = sqlfiles.Query("repair_unit_turns_mark")
 	sqlTurnsLockStale = sqlfiles.Query("repair_unit_turns_lock_stale")
 	sqlTurnsClear     = sqlfiles.Query("repair_unit_turns_clear")
-	// Transaction settings sent in the same round trip as the statement they serve.
-	sqlGenericPlan   = sqlfiles.Query("generic_plan")
-	sqlClaimSettings = sqlfiles.Query("claim_settings")
-	sqlPurgeInputs   = sqlfiles.Query("purge_inputs")
-	sqlQueueDepth    = sqlfiles.Query("queue_depth")
-	sqlCancelRequest = sqlfiles.Query("cancel_requested")
+	// Transaction settings sent in the same round trip as the claim and the completion.
+	sqlQueueStateSettings = sqlfiles.Query("queue_state_settings")
+	sqlPurgeInputs        = sqlfiles.Query("purge_inputs")
+	sqlQueueDepth         = sqlfiles.Query("queue_depth")
+	sqlCancelRequest      = sqlfiles.Query("cancel_requested")
 )
 
 // store wraps the queue's SQL.
@@ -81,7 +80,7 @@ func (s *store) claim(ctx context.Context, workerID string, lease time.Duration,
 
 // claimOnce sends the claim after its settings, in one round trip.
 func (s *store) claimOnce(ctx context.Context, workerID string, lease time.Duration, types []string, limit int) ([]*claimedJob, error) {
-	return queryAfterSettings(ctx, s.pool, sqlClaimSettings, sqlClaimJob, []any{workerID, lease.Seconds(), types, limit},
+	return queryAfterSettings(ctx, s.pool, sqlQueueStateSettings, sqlClaimJob, []any{workerID, lease.Seconds(), types, limit},
 		func(r pgx.CollectableRow) (*claimedJob, error) {
 			var c claimedJob
 			// uuids scanned as [16]byte: binary, without the text round trip of uuid.UUID's Scan.
@@ -208,7 +207,8 @@ type completion struct {
 }
 
 // completeBatch marks the jobs completed in one statement, each fenced by its own lease, and
-// returns the ids that were completed (a missing id had lost its lease).
+// returns the ids that were completed (a missing id had lost its lease). Like the claim, it
+// commits without waiting for its WAL flush (see queue_state_settings.sql).
 func (s *store) completeBatch(ctx context.Context, batch []completion) (map[uuid.UUID]bool, error) {
 	// Ids travel as [16]byte, which pgx encodes and decodes as binary uuids directly (a
 	// uuid.UUID goes through its text form).
@@ -218,7 +218,7 @@ func (s *store) completeBatch(ctx context.Context, batch []completion) (map[uuid
 	for i, c := range batch {
 		ids[i], tokens[i], results[i] = c.id, c.token, c.result
 	}
-	done, err := queryAfterSettings(ctx, s.pool, sqlGenericPlan, sqlCompleteJobs, []any{ids, tokens, results},
+	done, err := queryAfterSettings(ctx, s.pool, sqlQueueStateSettings, sqlCompleteJobs, []any{ids, tokens, results},
 		pgx.RowTo[[16]byte])
 	if err != nil {
 		return nil, fmt.Errorf("complete %d jobs: %w", len(batch), err)

@@ -133,8 +133,8 @@ func recordImport(t *testing.T, scenario, csv string, options map[string]any) re
 	initial := selectJob(t, tr.db.Pool, job)
 	slot.changes(t) // the INSERT is not an UPDATE event: drop it
 
-	// The worker commits synchronously (as on Supabase), so every write is in the slot once
-	// the worker has returned; a short progress interval gives the bar several steps.
+	// The worker's chunks and progress commit synchronously (as on Supabase); a short progress
+	// interval gives the bar several steps.
 	cfg, err := pgxpool.ParseConfig(tr.db.URL)
 	require.NoError(t, err)
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
@@ -148,14 +148,26 @@ func recordImport(t *testing.T, scenario, csv string, options map[string]any) re
 	require.NoError(t, err)
 	require.NoError(t, w.Run(ctx))
 
+	// Realtime decodes only WAL that reached the disk, and the worker's claim and completion
+	// commit without waiting for their flush (queue_state_settings.sql): the completion reaches
+	// the slot once the WAL writer has flushed it (within three wal_writer_delay periods), so
+	// the slot is read until the job's last write is there.
+	final := selectJob(t, tr.db.Pool, job)
 	var updates []map[string]any
-	for _, c := range slot.changes(t) {
-		if c.Table != "import_jobs" || c.Action != "U" {
-			continue
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		for _, c := range slot.changes(t) {
+			if c.Table != "import_jobs" || c.Action != "U" {
+				continue
+			}
+			updates = append(updates, realtimePayload(t, c))
 		}
-		updates = append(updates, realtimePayload(t, c))
+		if n := len(updates); n > 0 && updates[n-1]["new"].(map[string]any)["status"] == final["status"] {
+			break
+		}
+		require.False(t, time.Now().After(deadline), "the job's last write (%v) never reached the slot", final["status"])
+		time.Sleep(20 * time.Millisecond) // polling the slot with a deadline
 	}
-	return realtimeFixture{Scenario: scenario, Initial: initial, Updates: updates, Final: selectJob(t, tr.db.Pool, job)}
+	return realtimeFixture{Scenario: scenario, Initial: initial, Updates: updates, Final: final}
 }
 
 // selectJob reads the job's kit columns as PostgREST returns them (to_jsonb: ISO timestamps,

@@ -24,12 +24,12 @@
 -- may still import for the unit (the roles of import_private.is_unit_leader), so the handler
 -- starts without another round trip.
 with candidate as (
-    select head.id, t.unit_id, t.last_claimed_at, t.waiting_since
+    select head.id, head.row_ctid, t.unit_id, t.last_claimed_at, t.waiting_since
     from import_private.unit_claims t
     cross join lateral (
         -- The unit's oldest runnable job, unless the unit has a running one (both are index
-        -- probes for this unit alone).
-        select j.id
+        -- probes for this unit alone), with where its row is.
+        select j.id, j.ctid as row_ctid
         from public.import_jobs j
         where j.unit_id = t.unit_id
           and j.status = 'pending'
@@ -50,8 +50,18 @@ with candidate as (
     for update of t skip locked
 ),
 claimed as (
-    -- The ids go in as an array, so the update is one primary-key probe per job whatever the
-    -- table's statistics say (a join here could be planned as a scan of the whole table).
+    -- The rows are fetched by their ctid (a TID scan): the candidates' rows were just read, so
+    -- the update needs no index probe. The ctids come from this statement's snapshot, which keeps
+    -- those row versions from being pruned; a version that another transaction updated meanwhile
+    -- is followed to its latest version, and the status is checked again on that one (a job
+    -- cancelled meanwhile is not claimed).
+    --
+    -- The plan must not depend on the table's statistics: a worker's connection plans this
+    -- statement once (queue_state_settings.sql) and keeps the plan, maybe from a time when the
+    -- table was empty. So no other path may look cheaper than the TID scan on an empty table:
+    -- sequential scans are off for this transaction (queue_state_settings.sql), and the status
+    -- is compared with a subquery's value, not a constant, so that no partial index of pending
+    -- jobs matches (a full scan of import_jobs_unit_pending_idx would read every pending job).
     update public.import_jobs j
     set status = 'processing',
         attempt = j.attempt + 1,
@@ -63,8 +73,8 @@ claimed as (
         current_phase = 'starting',
         error_message = null,
         updated_at = now()
-    where j.id = any (array(select candidate.id from candidate))
-      and j.status = 'pending'
+    where j.ctid = any (array(select candidate.row_ctid from candidate))
+      and j.status = (select 'pending'::text)
     returning j.id, j.unit_id, j.created_by, j.type, j.attempt, j.max_attempts, j.lease_token,
               j.options, j.selected_scout_ids, j.created_at, j.total_items, j.processed_items,
               j.total_scouts, j.processed_scouts
@@ -76,19 +86,25 @@ turn as (
         last_claimed_at = clock_timestamp()
     where t.unit_id = any (array(select claimed.unit_id from claimed))
 )
+-- The checkpoint and the creator's authority are scalar subqueries, so each is one index probe
+-- per claimed job (a join could be planned as a scan of the whole checkpoints table, which keeps
+-- a row per job ever run).
 select c.id, c.unit_id, c.created_by, c.type, c.attempt, c.max_attempts, c.lease_token,
        c.options, c.selected_scout_ids, c.created_at, c.total_items, c.processed_items,
-       c.total_scouts, c.processed_scouts, cp.cursor, coalesce(auth.authorized, false)
+       c.total_scouts, c.processed_scouts,
+       (
+           select cp.cursor
+           from public.import_job_checkpoints cp
+           where cp.job_id = c.id
+       ),
+       exists (
+           select 1
+           from public.unit_memberships m
+           where m.unit_id = c.unit_id
+             and m.profile_id = c.created_by
+             and m.status = 'active'
+             and m.role in ('admin', 'treasurer', 'leader')
+       )
 from claimed c
 join candidate on candidate.id = c.id
-left join public.import_job_checkpoints cp on cp.job_id = c.id
-left join lateral (
-    select true as authorized
-    from public.unit_memberships m
-    where m.unit_id = c.unit_id
-      and m.profile_id = c.created_by
-      and m.status = 'active'
-      and m.role in ('admin', 'treasurer', 'leader')
-    limit 1
-) auth on true
 order by candidate.last_claimed_at nulls first, candidate.waiting_since, c.id;

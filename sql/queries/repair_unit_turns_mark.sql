@@ -1,9 +1,10 @@
 -- repair_unit_turns_mark: mark waiting every unit that has a pending job, nothing running and
 -- no waiting flag, and return those units.
 --
--- The triggers of migration 20261201001000 keep the flags; this is the reaper's safety net for
--- what they cannot see (a running job deleted by hand in Studio leaves its unit's pending jobs
--- without a turn). A flag set too eagerly costs a claim one skipped index entry.
+-- The triggers of migration 20261201001000 and the worker's completion (complete_jobs.sql) keep
+-- the flags; this is the reaper's safety net for what they cannot see (a running job deleted,
+-- or set to completed, by hand in Studio leaves its unit's pending jobs without a turn). A flag
+-- set too eagerly costs a claim one skipped index entry.
 insert into import_private.unit_claims as c (unit_id, waiting, waiting_since)
 select j.unit_id, true, now()
 from public.import_jobs j
