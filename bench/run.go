@@ -40,12 +40,12 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 				return err
 			},
 			func() error {
-				m, err := b.riverBench(ctx, "-mode", "throughput", "-jobs", fmt.Sprint(throughputJobs))
+				m, err := b.riverBench(ctx, "-mode", "throughput", "-jobs", fmt.Sprint(throughputJobs), "-warmup", fmt.Sprint(warmupJobs))
 				riverTP = append(riverTP, m["jobs_per_sec"])
 				return err
 			},
 			func() error {
-				m, err := b.riverBench(ctx, "-mode", "throughput", "-jobs", fmt.Sprint(throughputJobs),
+				m, err := b.riverBench(ctx, "-mode", "throughput", "-jobs", fmt.Sprint(throughputJobs), "-warmup", fmt.Sprint(warmupJobs),
 					"-throughput-workers", fmt.Sprint(queueConcurrency))
 				river64TP = append(river64TP, m["jobs_per_sec"])
 				return err
@@ -100,13 +100,15 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 			res.add(row{what: l.what, unit: "ms", ours: median(l.ours), anchor: median(l.river), anchorName: "River defaults",
 				target: l.targetText, ok: median(l.ours) <= l.limit})
 		}
-		res.notes = append(res.notes, fmt.Sprintf("Queue: %d no-op jobs queued before the worker starts (each its own unit); ours with concurrency %d (the CLI's maximum), "+
+		res.notes = append(res.notes, fmt.Sprintf("Queue throughput is that of a running worker, for both: it starts on an empty queue and works %d no-op jobs (warm-up); "+
+			"then %d no-op jobs (each its own unit) are enqueued in one statement, and the time runs from that statement's commit to the last completion recorded. "+
+			"Ours with concurrency %d (the CLI's maximum), "+
 			"connected as the CLI connects (role import_worker, a pool of concurrency + 3, the default session limits); "+
 			"River configured as `river bench` does (2,000 workers, fetch cooldown 2 ms, poll 20 ms) for throughput and with its defaults "+
 			"(the same concurrency) for latency. Throughput counts a job when its completion is recorded, for both (River: its completion events, as `river bench` counts). "+
 			"Pickup is from just before the insert to the handler's start, one insert at a time at the given rate (15 s at 4/s, 5 s at 200/s); "+
 			"it includes the insert's own round trip, fsynced commit and triggers.",
-			throughputJobs, queueConcurrency))
+			warmupJobs, throughputJobs, queueConcurrency))
 	}
 
 	var per550, per2000, rss550, rss2000 []float64

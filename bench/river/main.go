@@ -1,11 +1,11 @@
 // Command riverbench measures River (github.com/riverqueue/river) on the same PostgreSQL as
 // the import worker's queue, for `make bench`: like `river bench`, the throughput of no-op
-// jobs completed by one client (counted when their completion is recorded), and the latency
+// jobs completed by one running client (counted when their completion is recorded), and the latency
 // from just before an insert to the job's start.
 // It lives in its own Go module so the product does not depend on River.
 //
 //	riverbench -url URL -schema river -mode migrate
-//	riverbench -url URL -schema river -mode throughput -jobs 5000 [-throughput-workers 2000]
+//	riverbench -url URL -schema river -mode throughput -jobs 5000 -warmup 200 [-throughput-workers 2000]
 //	riverbench -url URL -schema river -mode latency -rate 200 -duration 5s
 //
 // It prints one JSON object on stdout.
@@ -52,6 +52,7 @@ func main() {
 	schema := flag.String("schema", "river", "schema holding River's tables")
 	mode := flag.String("mode", "throughput", "migrate, throughput or latency")
 	jobs := flag.Int("jobs", 5000, "throughput: jobs to work")
+	warmup := flag.Int("warmup", 200, "throughput: jobs worked before the measured ones")
 	workers := flag.Int("workers", 100, "MaxWorkers of the default queue in latency mode")
 	throughputWorkers := flag.Int("throughput-workers", 2000, "MaxWorkers in throughput mode (river bench's 2,000)")
 	rate := flag.Float64("rate", 200, "latency: inserts per second")
@@ -60,7 +61,7 @@ func main() {
 	if *mode == "throughput" {
 		*workers = *throughputWorkers
 	}
-	out, err := run(context.Background(), *url, *schema, *mode, *jobs, *workers, *rate, *duration)
+	out, err := run(context.Background(), *url, *schema, *mode, *jobs, *warmup, *workers, *rate, *duration)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "riverbench:", err)
 		os.Exit(1)
@@ -68,7 +69,7 @@ func main() {
 	_ = json.NewEncoder(os.Stdout).Encode(out)
 }
 
-func run(ctx context.Context, url, schema, mode string, jobs, workers int, rate float64, duration time.Duration) (map[string]float64, error) {
+func run(ctx context.Context, url, schema, mode string, jobs, warmup, workers int, rate float64, duration time.Duration) (map[string]float64, error) {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return nil, err
@@ -128,38 +129,49 @@ func run(ctx context.Context, url, schema, mode string, jobs, workers int, rate 
 
 	switch mode {
 	case "throughput":
-		// A job counts when its completion is recorded, as `river bench` counts them (from the
-		// client's completion events) and as our queue's figure is taken: a worked job whose
-		// completion is still in the completer's buffer is not done yet. The channel holds every
-		// event, so none is dropped.
+		// A running client is measured, as ours is: it starts on an empty queue and works a
+		// warm-up; then the jobs are inserted in one call, and the time runs from that insert's
+		// commit to the last completion recorded. A job counts when its completion is recorded,
+		// as `river bench` counts them (from the client's completion events) and as our queue's
+		// figure is taken: a worked job whose completion is still in the completer's buffer is
+		// not done yet. The channel holds every event, so none is dropped.
 		events, cancelEvents := client.SubscribeConfig(&river.SubscribeConfig{
-			Kinds: []river.EventKind{river.EventKindJobCompleted}, ChanSize: 2 * jobs})
+			Kinds: []river.EventKind{river.EventKindJobCompleted}, ChanSize: 2 * (jobs + warmup)})
 		defer cancelEvents()
-		go func() {
-			for range events {
-				if done.Add(1) == target {
-					close(all)
-				}
-			}
-		}()
-		params := make([]river.InsertManyParams, 0, 1000)
-		for i := 0; i < jobs; i++ {
-			params = append(params, river.InsertManyParams{Args: noopArgs{}})
-			if len(params) == cap(params) || i == jobs-1 {
-				if _, err := client.InsertManyFast(ctx, params); err != nil {
-					return nil, err
-				}
-				params = params[:0]
-			}
-		}
-		start := time.Now()
 		if err := client.Start(ctx); err != nil {
 			return nil, err
 		}
-		select {
-		case <-all:
-		case <-time.After(5 * time.Minute):
-			return nil, fmt.Errorf("only %d of %d jobs completed", done.Load(), jobs)
+		insert := func(n int) error {
+			params := make([]river.InsertManyParams, n)
+			for i := range params {
+				params[i] = river.InsertManyParams{Args: noopArgs{}}
+			}
+			_, err := client.InsertManyFast(ctx, params)
+			return err
+		}
+		waitFor := func(n int) error {
+			deadline := time.After(5 * time.Minute)
+			for i := 0; i < n; i++ {
+				select {
+				case <-events:
+				case <-deadline:
+					return fmt.Errorf("only %d of %d jobs completed", i, n)
+				}
+			}
+			return nil
+		}
+		if err := insert(warmup); err != nil {
+			return nil, err
+		}
+		if err := waitFor(warmup); err != nil {
+			return nil, err
+		}
+		if err := insert(jobs); err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		if err := waitFor(jobs); err != nil {
+			return nil, err
 		}
 		elapsed := time.Since(start)
 		_ = client.Stop(ctx)

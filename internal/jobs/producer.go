@@ -18,7 +18,7 @@ const claimSettle = 5 * time.Millisecond
 func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error {
 	poll := time.NewTicker(pollInterval)
 	defer poll.Stop()
-	w.reap(ctx)
+	w.reap(ctx, false) // the turns are repaired from the first poll on: the first claim goes out at once
 	// While a backlog is worked (the last claim filled every free slot), a claim waits until a
 	// quarter of the slots are free or claimSettle has passed, so that one statement claims a
 	// batch instead of one job per finished job (each claim sorts the pending jobs). A worker
@@ -68,7 +68,7 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 			}
 		}
 		if w.cfg.ExitWhenIdle && idle {
-			if n := w.reap(ctx); n == 0 {
+			if n := w.reap(ctx, true); n == 0 {
 				w.logger.Info("no runnable job left; exiting (--exit-when-idle)")
 				return nil
 			}
@@ -84,7 +84,7 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 		case <-w.slotFreed:
 		case <-poll.C:
 			settled = true
-			w.reap(ctx)
+			w.reap(ctx, true)
 			w.sampleQueueDepth(ctx)
 		}
 	}
