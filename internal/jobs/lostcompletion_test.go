@@ -44,23 +44,15 @@ func TestLostCompletionRunsJobAgainFromCheckpoint(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, cluster.CreateDatabase(ctx, "lost", template))
 
-	admin, err := pgx.Connect(ctx, cluster.AdminURL("lost"))
+	admin, err := pgxpool.New(ctx, cluster.AdminURL("lost"))
 	require.NoError(t, err)
-	var unit, profile, job uuid.UUID
-	user := uuid.New()
-	require.NoError(t, admin.QueryRow(ctx, `insert into public.units (name, unit_number, unit_type)
-		values ('Troop 1', '1', 'troop') returning id`).Scan(&unit))
-	_, err = admin.Exec(ctx, `insert into auth.users (id, email, role, aud)
-		values ($1, 'leader@example.org', 'authenticated', 'authenticated')`, user)
-	require.NoError(t, err)
-	require.NoError(t, admin.QueryRow(ctx, `insert into public.profiles (user_id, email, first_name, last_name, full_name)
-		values ($1, 'leader@example.org', 'Lee', 'Leader', 'Lee Leader') returning id`, user).Scan(&profile))
-	_, err = admin.Exec(ctx, `insert into public.unit_memberships (unit_id, profile_id, role, status)
-		values ($1, $2, 'leader', 'active')`, unit, profile)
-	require.NoError(t, err)
+	db := &pgtest.DB{Name: "lost", Pool: admin} // for its fixtures, on this server
+	unit := db.CreateUnit(t, "Troop 1")
+	leader := db.Leader(t, unit, "leader@example.org")
+	var job uuid.UUID
 	require.NoError(t, admin.QueryRow(ctx, `insert into public.import_jobs (unit_id, created_by, type, input_csv)
-		values ($1, $2, $3, 'x') returning id`, unit, profile, jobType).Scan(&job))
-	require.NoError(t, admin.Close(ctx))
+		values ($1, $2, $3, 'x') returning id`, unit, leader.ProfileID, jobType).Scan(&job))
+	admin.Close()
 
 	// The handler commits one chunk (a durable commit, which also flushes the claim) with a
 	// checkpoint saying it is done; run again, it finds that checkpoint and only returns.

@@ -21,7 +21,7 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 	w.reap(ctx, false) // the turns are repaired from the first poll on: the first claim goes out at once
 	// While a backlog is worked (the last claim filled every free slot), a claim waits until a
 	// quarter of the slots are free or claimSettle has passed, so that one statement claims a
-	// batch instead of one job per finished job (each claim sorts the pending jobs). A worker
+	// batch instead of one job per finished job (each claim is a statement and a commit). A worker
 	// with fewer than 8 slots claims as soon as one is free.
 	batchMin := max(1, w.cfg.Concurrency/4)
 	backlog, settled := false, false

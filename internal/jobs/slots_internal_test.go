@@ -23,10 +23,8 @@ func TestSlotsFreeAtHandlerEndWithinTheUnrecordedBound(t *testing.T) {
 	const jobsTotal = 10
 	for i := 0; i < jobsTotal; i++ {
 		unit := db.CreateUnit(t, "Troop")
-		_, err := db.Pool.Exec(ctx, `insert into public.unit_memberships (unit_id, profile_id, role, status)
-			values ($1, $2, 'leader', 'active')`, unit, leader.ProfileID)
-		require.NoError(t, err)
-		_, err = db.Pool.Exec(ctx, `insert into public.import_jobs (unit_id, created_by, type, input_csv)
+		db.AddMember(t, unit, leader, "leader", "active")
+		_, err := db.Pool.Exec(ctx, `insert into public.import_jobs (unit_id, created_by, type, input_csv)
 			values ($1, $2, 'troop_advancement', 'x')`, unit, leader.ProfileID)
 		require.NoError(t, err)
 	}
@@ -81,7 +79,7 @@ func TestSlotsFreeAtHandlerEndWithinTheUnrecordedBound(t *testing.T) {
 	// Their slots are free at once: two more jobs are claimed and run, and then the worker has
 	// four jobs whose outcome is not recorded, the bound for two slots.
 	waitFor(t, func() bool { return claimCount() == 4 }, "the freed slots were not used")
-	waitFor(t, func() bool { return w.freeSlots() == 0 && w.busyCount() == 0 }, "four unrecorded jobs, no handler running")
+	waitFor(t, func() bool { return w.freeSlots() == 0 && busyHandlers(w) == 0 }, "four unrecorded jobs, no handler running")
 	require.Equal(t, 4, claimCount(), "no claim past 2 x Concurrency unrecorded jobs")
 
 	// Once the completions can be written, the rest of the queue runs.
@@ -96,4 +94,11 @@ func TestSlotsFreeAtHandlerEndWithinTheUnrecordedBound(t *testing.T) {
 func waitFor(t *testing.T, cond func() bool, what string) {
 	t.Helper()
 	require.Eventually(t, cond, 10*time.Second, time.Millisecond, what)
+}
+
+// busyHandlers is how many of w's handlers are running.
+func busyHandlers(w *Worker) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.busy
 }

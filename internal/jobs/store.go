@@ -57,13 +57,8 @@ type claimedJob struct {
 // another worker started a job of the same unit at the same moment; the claim is retried, and
 // that unit is then skipped.
 //
-// The claim's commit does not wait for its WAL to reach disk (synchronous_commit off for that
-// transaction only, set in the same round trip). If PostgreSQL crashed before the WAL writer
-// flushed it (a fraction of a second), the job would be pending again after recovery and run
-// once more, which every handler allows (imports are idempotent and resume from their
-// checkpoint); meanwhile this worker's writes fail their lease fence, so nothing it does
-// counts. Anything durable the job writes later (a chunk, the completion) flushes the claim's
-// WAL first, since WAL is flushed in order. Pickup is faster by one disk flush.
+// Its commit does not wait for its WAL flush (see queue_state_settings.sql): after a crash
+// that lost it, the job is pending again, and this worker's writes fail their lease fence.
 func (s *store) claim(ctx context.Context, workerID string, lease time.Duration, types []string, limit int) ([]*claimedJob, error) {
 	for try := 0; ; try++ {
 		out, err := s.claimOnce(ctx, workerID, lease, types, limit)

@@ -240,13 +240,6 @@ func (w *Worker) freeSlots() int {
 	return min(w.cfg.Concurrency-w.busy, 2*w.cfg.Concurrency-len(w.running))
 }
 
-// busyCount is how many handlers are running.
-func (w *Worker) busyCount() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.busy
-}
-
 // idle reports whether no claimed job is left: every outcome is recorded.
 func (w *Worker) idle() bool {
 	w.mu.Lock()

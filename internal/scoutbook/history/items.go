@@ -70,15 +70,26 @@ var historyBadgeColumnLabels = map[string]bool{
 	"merit badge": true, "merit badges": true, "badge": true, "badge name": true, "name": true,
 }
 
-// completedLine reads a `"Badge #","date"` line of "Completed Merit Badges".
-func (p *historyParser) completedLine(n int, cells []string) {
+// badgeLine splits a `"Badge #","date"` line of a badge section into the badge's name, its
+// Eagle mark, its version and the date cell. ok is false for a repeated column-label line,
+// and for a line with no badge name (warned about as a line of section, e.g. "completed").
+func (p *historyParser) badgeLine(n int, cells []string, section string) (name string, eagle bool, version int, dateCell string, ok bool) {
 	if historyBadgeColumnLabels[historyTitleKey(cells[0])] {
-		return
+		return "", false, 0, "", false
 	}
 	text, dateCell := historyLastDate(cells, 2)
-	name, eagle, _ := historySplitBadgeName(text)
+	name, eagle, version = historySplitBadgeName(text)
 	if name == "" {
-		p.warn(n, "ignored a completed merit badge line with no badge name")
+		p.warn(n, "ignored a %s merit badge line with no badge name", section)
+		return "", false, 0, "", false
+	}
+	return name, eagle, version, dateCell, true
+}
+
+// completedLine reads a `"Badge #","date"` line of "Completed Merit Badges".
+func (p *historyParser) completedLine(n int, cells []string) {
+	name, eagle, _, dateCell, ok := p.badgeLine(n, cells, "completed")
+	if !ok {
 		return
 	}
 	date := p.date(n, dateCell, name+" completion")
@@ -140,13 +151,8 @@ func (p *historyParser) partialLine(n int, cells []string) {
 		p.completedRequirements(n, list)
 		return
 	}
-	if historyBadgeColumnLabels[historyTitleKey(cells[0])] {
-		return
-	}
-	text, dateCell := historyLastDate(cells, 2)
-	name, eagle, version := historySplitBadgeName(text)
-	if name == "" {
-		p.warn(n, "ignored a partial merit badge line with no badge name")
+	name, eagle, version, dateCell, ok := p.badgeLine(n, cells, "partial")
+	if !ok {
 		return
 	}
 	p.rep.PartialBadges = append(p.rep.PartialBadges, PartialBadge{
