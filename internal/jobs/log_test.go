@@ -58,6 +58,13 @@ func TestEveryJobLogLineCarriesJobUnitAndAttempt(t *testing.T) {
 
 	var calls atomic.Int32
 	logs := &lockedBuffer{}
+	t.Cleanup(func() {
+		if t.Failed() { // the worker's own account of what it did
+			logs.mu.Lock()
+			defer logs.mu.Unlock()
+			t.Log(logs.buf.String())
+		}
+	})
 	h := e.startWorker(t, jobs.Config{ExitWhenIdle: true, FallbackPollInterval: 20 * time.Millisecond,
 		Backoff: jobs.Backoff{Base: time.Millisecond, Max: time.Millisecond},
 		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

@@ -25,6 +25,9 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 	// with fewer than 8 slots claims as soon as one is free.
 	batchMin := max(1, w.cfg.Concurrency/4)
 	backlog, settled := false, false
+	// confirmed: with ExitWhenIdle, the reaper's pass after an idle claim did nothing; the worker
+	// exits if the claim that follows finds nothing either.
+	confirmed := false
 	var settle <-chan time.Time
 	for {
 		if ctx.Err() != nil {
@@ -67,11 +70,16 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 				break
 			}
 		}
-		if w.cfg.ExitWhenIdle && idle {
-			if n := w.reap(ctx, true); n == 0 {
+		if !idle {
+			confirmed = false
+		} else if w.cfg.ExitWhenIdle {
+			// Exit only once a claim made after the reaper's pass (which may have rescued a
+			// job or given a unit back its turn) still finds nothing.
+			if confirmed {
 				w.logger.Info("no runnable job left; exiting (--exit-when-idle)")
 				return nil
 			}
+			confirmed = w.reap(ctx, true) == 0
 			continue
 		}
 		select {
