@@ -92,13 +92,16 @@ func (sw *stagingWorker) waitClaimed(t *testing.T, within time.Duration) jobs.Jo
 
 // streamingBackend waits until a backend of f's database is in the middle of sending the
 // result of query (matched on the leading comment of its .sql file): it waits for the worker
-// to read on (ClientWrite), so rows have been sent and more are coming. It returns its pid.
+// to read on (ClientWrite), so rows have been sent and more are coming, or has been running
+// the query for 20 ms (a worker that reads as fast as the rows come may never leave the
+// backend waiting: the input is a few hundred milliseconds of rows). It returns its pid.
 func streamingBackend(t *testing.T, f *troopFixture, queryName string) int {
 	t.Helper()
 	var pid int
 	require.Eventually(t, func() bool {
 		err := f.db.Pool.QueryRow(context.Background(), `select pid from pg_stat_activity
-			where datname = current_database() and state = 'active' and wait_event = 'ClientWrite'
+			where datname = current_database() and state = 'active'
+			  and (wait_event = 'ClientWrite' or clock_timestamp() - query_start > interval '20 milliseconds')
 			  and query like '-- ' || $1 || '%'
 			limit 1`, queryName).Scan(&pid)
 		return err == nil
