@@ -3,7 +3,7 @@
 // Supabase), in interleaved rounds, reported as medians and ratios. Absolute times depend on
 // the machine and its load; the ratios are what the targets are about.
 //
-//	go run ./bench [-out bench/results.md] [-rounds55 3] [-rounds550 2] [-rounds2000 1] [-quick]
+//	go run ./bench [-out bench/results.md] [-rounds55 3] [-rounds550 2] [-rounds2000 2] [-quick]
 //
 // What it compares:
 //   - the 55-scout import (the real `worker` binary, job claimed -> completed) against one
@@ -44,7 +44,7 @@ func main() {
 	out := flag.String("out", "bench/results.md", "file the results table is written to")
 	r55 := flag.Int("rounds55", 3, "rounds of the 55-scout comparison")
 	r550 := flag.Int("rounds550", 2, "rounds of the 550-scout import")
-	r2000 := flag.Int("rounds2000", 1, "rounds of the 2,000-scout import")
+	r2000 := flag.Int("rounds2000", 2, "rounds of the 2,000-scout import, each after a 550-scout round")
 	rq := flag.Int("rounds-queue", 3, "rounds of each queue comparison")
 	quick := flag.Bool("quick", false, "one round of everything, small sizes (a smoke run of the harness)")
 	flag.Parse()
