@@ -230,7 +230,7 @@ select is((select input_bytes from public.import_jobs where idempotency_key = 'k
     'a purged job keeps its recorded input size');
 select is((select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
            where n.nspname = 'import_private'
-             and p.proname = 'import_jobs_check_limits'
+             and p.proname = 'import_jobs_before_write'
              and 'search_path=""' = any(p.proconfig)), 1::bigint,
     'the checks'' trigger function pins search_path');
 
