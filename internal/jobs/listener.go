@@ -31,9 +31,7 @@ type listener struct {
 	logger         *slog.Logger
 	metrics        *Metrics
 
-	wake func() // non-blocking wake-up of the dispatcher
-	// lend lends the LISTEN connection to an idle dispatcher for its claim (nil: never).
-	lend     func(conn *pgx.Conn) bool
+	wake     func()             // non-blocking wake-up of the dispatcher
 	onCancel func(id uuid.UUID) // a cancel request for a running job
 
 	connected atomic.Bool
@@ -112,12 +110,8 @@ func (l *listener) setConnected(up bool) {
 // notifications may have been missed (pgxlisten calls HandleBacklog after LISTEN).
 type jobsHandler struct{ l *listener }
 
-// A new job's notification lends the connection it came in on to an idle dispatcher, which
-// claims on it (see Worker.lendForClaim); a busy dispatcher is woken instead.
-func (h jobsHandler) HandleNotification(_ context.Context, _ *pgconn.Notification, conn *pgx.Conn) error {
-	if h.l.lend == nil || !h.l.lend(conn) {
-		h.l.wake()
-	}
+func (h jobsHandler) HandleNotification(context.Context, *pgconn.Notification, *pgx.Conn) error {
+	h.l.wake()
 	return nil
 }
 

@@ -29,16 +29,6 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 	// exits if the claim that follows finds nothing either.
 	confirmed := false
 	var settle <-chan time.Time
-	// lent: the LISTEN connection, lent by the listener for the next claim (see lendForClaim);
-	// it is handed back as soon as that claim has been sent, whatever happens.
-	var lent *lentConn
-	giveBack := func() {
-		if lent != nil {
-			close(lent.done)
-			lent = nil
-		}
-	}
-	defer giveBack()
 	for {
 		if ctx.Err() != nil {
 			return nil
@@ -61,12 +51,7 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 			}
 			settle, settled = nil, false
 			nothingRunning := w.idle()
-			var via batchSender
-			if lent != nil {
-				via = lent.conn
-			}
-			claimed, err := w.store.claim(ctx, via, w.cfg.WorkerID, w.cfg.LeaseDuration, w.types, free)
-			giveBack()
+			claimed, err := w.store.claim(ctx, w.cfg.WorkerID, w.cfg.LeaseDuration, w.types, free)
 			if err != nil {
 				if ctx.Err() == nil {
 					w.logger.Error("claim failed", slog.Any("error", err))
@@ -85,7 +70,6 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 				break
 			}
 		}
-		giveBack() // no claim was sent (no free slot)
 		if !idle {
 			confirmed = false
 		} else if w.cfg.ExitWhenIdle {
@@ -103,9 +87,6 @@ func (w *Worker) dispatch(ctx context.Context, pollInterval time.Duration) error
 			return nil
 		case <-w.wakeCh:
 			settled = true // a new job: claim now
-		case lc := <-w.lendCh:
-			settled = true // a new job: claim now, on the LISTEN connection
-			lent = &lc
 		case <-settle:
 			settled = true
 		case <-w.slotFreed:

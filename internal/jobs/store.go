@@ -59,15 +59,9 @@ type claimedJob struct {
 //
 // Its commit does not wait for its WAL flush (see queue_state_settings.sql): after a crash
 // that lost it, the job is pending again, and this worker's writes fail their lease fence.
-//
-// via is the connection the claim is sent on: nil for the pool, or the LISTEN connection the
-// listener lends for the claim a notification asked for (see lendForClaim).
-func (s *store) claim(ctx context.Context, via batchSender, workerID string, lease time.Duration, types []string, limit int) ([]*claimedJob, error) {
-	if via == nil {
-		via = s.pool
-	}
+func (s *store) claim(ctx context.Context, workerID string, lease time.Duration, types []string, limit int) ([]*claimedJob, error) {
 	for try := 0; ; try++ {
-		out, err := s.claimOnce(ctx, via, workerID, lease, types, limit)
+		out, err := s.claimOnce(ctx, workerID, lease, types, limit)
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && try < 5 {
 			continue
@@ -80,8 +74,8 @@ func (s *store) claim(ctx context.Context, via batchSender, workerID string, lea
 }
 
 // claimOnce sends the claim after its settings, in one round trip.
-func (s *store) claimOnce(ctx context.Context, via batchSender, workerID string, lease time.Duration, types []string, limit int) ([]*claimedJob, error) {
-	return queryAfterSettings(ctx, via, sqlQueueStateSettings, sqlClaimJob, []any{workerID, lease.Seconds(), types, limit},
+func (s *store) claimOnce(ctx context.Context, workerID string, lease time.Duration, types []string, limit int) ([]*claimedJob, error) {
+	return queryAfterSettings(ctx, s.pool, sqlQueueStateSettings, sqlClaimJob, []any{workerID, lease.Seconds(), types, limit},
 		func(r pgx.CollectableRow) (*claimedJob, error) {
 			var c claimedJob
 			// uuids scanned as [16]byte: binary, without the text round trip of uuid.UUID's Scan.
@@ -97,20 +91,15 @@ func (s *store) claimOnce(ctx context.Context, via batchSender, workerID string,
 		})
 }
 
-// batchSender sends a batch: the pool (*pgxpool.Pool) or one connection (*pgx.Conn).
-type batchSender interface {
-	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
-}
-
 // queryAfterSettings sends a transaction's settings (a select of set_config calls) and then
 // query as one batch: one round trip, one implicit transaction. It returns query's rows, and
 // the error of any step, the commit included.
-func queryAfterSettings[T any](ctx context.Context, via batchSender, settings, query string, args []any,
+func queryAfterSettings[T any](ctx context.Context, pool *pgxpool.Pool, settings, query string, args []any,
 	collect pgx.RowToFunc[T]) ([]T, error) {
 	var b pgx.Batch
 	b.Queue(settings)
 	b.Queue(query, args...)
-	res := via.SendBatch(ctx, &b)
+	res := pool.SendBatch(ctx, &b)
 	out, err := func() ([]T, error) {
 		if _, err := res.Exec(); err != nil {
 			return nil, err

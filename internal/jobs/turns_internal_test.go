@@ -58,7 +58,7 @@ func (e *turnsEnv) cancelPending(t *testing.T, id uuid.UUID) {
 
 func (e *turnsEnv) claim(t *testing.T) []*claimedJob {
 	t.Helper()
-	jobs, err := e.store.claim(context.Background(), nil, "turns-test", 30*time.Second, []string{"troop_advancement"}, 4)
+	jobs, err := e.store.claim(context.Background(), "turns-test", 30*time.Second, []string{"troop_advancement"}, 4)
 	require.NoError(t, err)
 	return jobs
 }

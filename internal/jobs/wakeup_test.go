@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
@@ -114,31 +113,4 @@ func TestSelfProbeFallsBackToPolling(t *testing.T) {
 	for _, id := range ids {
 		require.Equal(t, jobs.OutcomeCompleted, h.waitEnded(t, id, 5*time.Second))
 	}
-}
-
-// An idle worker claims a notified job on the LISTEN connection the notification came in on
-// (its backend has just sent the notification; an idle pooled one must be woken first). The
-// listen backend's last statement shows it: the claim, not LISTEN. A worker that was busy when
-// the notification came claims on the pool instead, so a few jobs are tried, one at a time.
-func TestNotifiedClaimRunsOnTheListenConnection(t *testing.T) {
-	e := newEnv(t)
-	const app = "listen-claim-test"
-	h := e.startWorker(t, jobs.Config{Handlers: handlers(noop), ListenConnect: listenConnect(e.db.WorkerURL + "&application_name=" + app),
-		PollInterval: time.Minute})
-	require.Eventually(t, h.W.Ready, 10*time.Second, tick, "listener never connected")
-
-	lastListenStatement := func() string {
-		var q string
-		require.NoError(t, e.db.Pool.QueryRow(context.Background(), `select query from pg_stat_activity
-			where datname = current_database() and application_name = $1`, app).Scan(&q))
-		return q
-	}
-	seen := false
-	for i := 0; i < 5 && !seen; i++ {
-		id := e.insertJob(t, e.unit)
-		h.waitClaimed(t, id, 2*time.Second)
-		require.Equal(t, jobs.OutcomeCompleted, h.waitEnded(t, id, 5*time.Second))
-		seen = strings.HasPrefix(lastListenStatement(), "-- claim_job")
-	}
-	require.True(t, seen, "no notified job was claimed on the LISTEN connection (its last statement: %q)", lastListenStatement())
 }
