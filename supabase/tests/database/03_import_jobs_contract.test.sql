@@ -10,7 +10,7 @@
 --   jobs    d0000000-0000-4000-8000-0000000000NN, created in each section
 
 begin;
-select plan(109);
+select plan(111);
 
 -- Fixtures ------------------------------------------------------------------------------------
 
@@ -315,6 +315,16 @@ select isnt(obj_description('public.import_job_overview'::regclass, 'pg_class'),
 
 select has_trigger('public', 'import_jobs', 'import_jobs_notify_insert', 'import_jobs has the NOTIFY-on-insert trigger');
 select has_trigger('public', 'import_jobs', 'import_jobs_before_insert', 'import_jobs has the created_by trigger');
+-- One trigger call on each side of an insert (migration 20261201001300): every call has a fixed
+-- cost that each upload's pickup pays. tgtype bits: 2 BEFORE, 4 INSERT.
+select is((select count(*) from pg_trigger
+           where tgrelid = 'public.import_jobs'::regclass and not tgisinternal and tgenabled <> 'D'
+             and tgtype & 4 = 4 and tgtype & 2 = 2), 1::bigint,
+    'an insert into import_jobs fires one BEFORE trigger');
+select is((select count(*) from pg_trigger
+           where tgrelid = 'public.import_jobs'::regclass and not tgisinternal and tgenabled <> 'D'
+             and tgtype & 4 = 4 and tgtype & 2 = 0), 1::bigint,
+    'an insert into import_jobs fires one AFTER trigger');
 select has_trigger('public', 'import_jobs', 'import_jobs_before_update', 'import_jobs has the cancel / retry trigger');
 select has_trigger('public', 'import_jobs', 'import_jobs_after_update_notify', 'import_jobs has the NOTIFY-on-state-change trigger');
 -- A retry request (UPDATE of retry_requested_at only) turns a failed job back to pending, so the
