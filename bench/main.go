@@ -45,7 +45,7 @@ func main() {
 	r55 := flag.Int("rounds55", 3, "rounds of the 55-scout comparison")
 	r550 := flag.Int("rounds550", 2, "rounds of the 550-scout import")
 	r2000 := flag.Int("rounds2000", 2, "rounds of the 2,000-scout import, each after a 550-scout round")
-	rq := flag.Int("rounds-queue", 3, "rounds of each queue comparison")
+	rq := flag.Int("rounds-queue", 5, "rounds of each queue comparison (the pickup figures swing by a millisecond between rounds on a shared machine)")
 	quick := flag.Bool("quick", false, "one round of everything, small sizes (a smoke run of the harness)")
 	flag.Parse()
 	if *quick {
