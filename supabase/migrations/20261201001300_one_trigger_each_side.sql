@@ -14,8 +14,9 @@
 -- insert it also
 --   * sets created_by from the JWT (was the function import_jobs_before_insert), reading the
 --     caller's profile directly instead of through current_profile_id(), and auth.uid() once;
---   * words a missing, doubled or out-of-folder input (was import_jobs_check_input, which
---     now fires on updates only).
+--   * words a missing, doubled or out-of-folder input, on inserts and on the updates that
+--     change an input or the unit (was import_jobs_check_input, dropped with its trigger: the
+--     update trigger import_jobs_check_inputs now also fires on input_path and unit_id).
 -- Its checks and their messages are unchanged. Two became cheaper: the options loop and the
 -- selected scouts' loop run only when there is something to loop over, and the quota reads the
 -- unit's waiting and running jobs in one statement.
@@ -63,19 +64,19 @@ begin
                           hint = 'Ask a unit admin to link your login to your profile.';
             end if;
         end if;
-        -- Exactly one input, and a Storage file in the unit's own folder. The constraints
-        -- import_jobs_one_input_check and import_jobs_input_path_check are the guarantee; these
-        -- words say what is wrong before a constraint would name itself. (An update that moves
-        -- an input is worded by import_jobs_check_input.)
-        if num_nonnulls(new.staged_data, new.input_csv, new.input_path) <> 1 and new.input_purged_at is null then
-            raise exception 'an import job needs exactly one input: input_path (a file uploaded to Storage), input_csv or staged_data'
-                using errcode = '23514';
-        end if;
-        if new.input_path is not null
-           and import_private.import_path_unit(new.input_path) is distinct from new.unit_id then
-            raise exception 'input_path "%" is not a file in the unit''s folder: upload the export to imports/%/<file name> and use that path', new.input_path, new.unit_id
-                using errcode = '23514';
-        end if;
+    end if;
+
+    -- Exactly one input, and a Storage file in the unit's own folder. The constraints
+    -- import_jobs_one_input_check and import_jobs_input_path_check are the guarantee; these
+    -- words say what is wrong before a constraint would name itself.
+    if num_nonnulls(new.staged_data, new.input_csv, new.input_path) <> 1 and new.input_purged_at is null then
+        raise exception 'an import job needs exactly one input: input_path (a file uploaded to Storage), input_csv or staged_data'
+            using errcode = '23514';
+    end if;
+    if new.input_path is not null
+       and import_private.import_path_unit(new.input_path) is distinct from new.unit_id then
+        raise exception 'input_path "%" is not a file in the unit''s folder: upload the export to imports/%/<file name> and use that path', new.input_path, new.unit_id
+            using errcode = '23514';
     end if;
 
     -- A client who may not write to this unit is refused by RLS after this trigger: tell them
@@ -228,7 +229,7 @@ begin
 end
 $$;
 comment on function import_private.import_jobs_before_write() is
-    'BEFORE INSERT/UPDATE on import_jobs: created_by from the JWT and the input''s wording (insert), input size, options schema and per-unit quotas, with messages for the leader.';
+    'BEFORE INSERT/UPDATE on import_jobs: created_by from the JWT (insert), the input''s wording, input size, options schema and per-unit quotas, with messages for the leader.';
 revoke all on function import_private.import_jobs_before_write() from public;
 
 drop trigger if exists import_jobs_a_check_limits on public.import_jobs;
@@ -239,9 +240,12 @@ create trigger import_jobs_before_insert
 drop function if exists import_private.import_jobs_before_insert();
 
 drop trigger if exists import_jobs_check_input on public.import_jobs;
-create trigger import_jobs_check_input
-    before update of staged_data, input_csv, input_path, unit_id on public.import_jobs
-    for each row execute function import_private.import_jobs_check_input();
+drop function if exists import_private.import_jobs_check_input();
+drop trigger if exists import_jobs_check_inputs on public.import_jobs;
+create trigger import_jobs_check_inputs
+    before update of input_csv, staged_data, options, selected_scout_ids, input_path, unit_id
+    on public.import_jobs
+    for each row execute function import_private.import_jobs_before_write();
 
 alter function import_private.unit_turns_after_insert() rename to import_jobs_after_insert;
 
