@@ -12,7 +12,8 @@
 //     same file against a guarded upsert that skips unchanged rows;
 //   - 550- and 2,000-scout imports: time per item and the worker process's peak RSS, with the
 //     Dockerfile's GOMEMLIMIT;
-//   - no-op jobs per second of the queue (one process) against River, and pickup latency
+//   - no-op jobs per second of the queue (one process) against River, with the CPU time each
+//     spends per job (its process and the PostgreSQL cluster), and pickup latency
 //     (insert -> handler start) at about 4 and 200 jobs per second against River with its
 //     defaults (bench/river, its own Go module);
 //   - WAL bytes per heartbeat and per progress write, with import_jobs in the Realtime

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os/exec"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,9 +28,11 @@ import (
 // every job has its own (one running import per unit is a rule of ours, not a cost to measure).
 const (
 	queueConcurrency = 64
-	throughputJobs   = 5000
-	warmupJobs       = 200
-	queueUnits       = 12000
+	// riverBenchWorkers is the number of workers `river bench` runs River with.
+	riverBenchWorkers = 2000
+	throughputJobs    = 5000
+	warmupJobs        = 200
+	queueUnits        = 12000
 )
 
 // prepareQueue makes the queue database (units and a leader) and River's (its own migrations
@@ -71,20 +77,66 @@ func (b *bench) prepareQueue(ctx context.Context) error {
 	return nil
 }
 
+// riverBench runs the River benchmark and returns the JSON object it prints. In throughput
+// mode it also samples the CPU time of its process and of the cluster when River marks the
+// measured part's start and end on stderr (windowMark), and adds them as cpu_process_s and
+// cpu_postgres_s.
 func (b *bench) riverBench(ctx context.Context, args ...string) (map[string]float64, error) {
 	args = append([]string{"-url", b.cluster.AdminURL("river"), "-schema", "river", "-workers", fmt.Sprint(queueConcurrency)}, args...)
-	out, err := exec.CommandContext(ctx, b.riverBin, args...).Output()
+	cmd := exec.CommandContext(ctx, b.riverBin, args...)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		if ee, ok := err.(*exec.ExitError); ok {
-			return nil, fmt.Errorf("riverbench: %v: %s", err, ee.Stderr)
-		}
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("riverbench: %w", err)
 	}
+	var samples []cpuSample
+	var errText strings.Builder
+	var sampleErr error
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() {
+		if lines.Text() != windowMark {
+			errText.WriteString(lines.Text() + "\n")
+			continue
+		}
+		s, err := b.sampleCPU(func() (float64, error) { return processCPU(cmd.Process.Pid) })
+		samples = append(samples, s)
+		sampleErr = errors.Join(sampleErr, err)
+	}
+	if err := cmd.Wait(); err != nil {
+		return nil, fmt.Errorf("riverbench: %v: %s", err, errText.String())
+	}
+	if sampleErr != nil {
+		return nil, sampleErr
+	}
 	var m map[string]float64
-	if err := json.Unmarshal(out, &m); err != nil {
-		return nil, fmt.Errorf("riverbench output %q: %w", out, err)
+	if err := json.Unmarshal(stdout.Bytes(), &m); err != nil {
+		return nil, fmt.Errorf("riverbench output %q: %w", stdout.Bytes(), err)
+	}
+	if len(samples) == 2 {
+		m["cpu_process_s"], m["cpu_postgres_s"] = samples[1].process-samples[0].process, samples[1].postgres-samples[0].postgres
 	}
 	return m, nil
+}
+
+// windowMark is the line riverbench writes on stderr at the start and at the end of the
+// measured part of a throughput run.
+const windowMark = "riverbench: window"
+
+// cpuSample is the CPU seconds used so far by a queue's process and by the cluster.
+type cpuSample struct{ process, postgres float64 }
+
+func (b *bench) sampleCPU(process func() (float64, error)) (cpuSample, error) {
+	var s cpuSample
+	var err error
+	if s.process, err = process(); err != nil {
+		return s, err
+	}
+	s.postgres, err = serverCPU(b.server.PID())
+	return s, err
 }
 
 // resetQueue empties our queue between rounds, as River's rounds start from an empty table.
@@ -139,18 +191,42 @@ func (b *bench) startOurs(ctx context.Context, onClaimed func(jobs.Job), onEnded
 	return func() { cancel(); <-done; pool.Close() }, nil
 }
 
+// throughputRun is one throughput run of a queue: its jobs per second, and the CPU time per job
+// of the measured part (from the insert's commit to the last completion) in the queue's process
+// and in PostgreSQL.
+type throughputRun struct {
+	jobsPerSec            float64
+	processUS, postgresUS float64 // CPU microseconds per job
+}
+
+func (r throughputRun) cpuUS() float64 { return r.processUS + r.postgresUS }
+
+// riverThroughput runs River's throughput mode with workers workers.
+func (b *bench) riverThroughput(ctx context.Context, workers int) (throughputRun, error) {
+	m, err := b.riverBench(ctx, "-mode", "throughput", "-jobs", fmt.Sprint(throughputJobs), "-warmup", fmt.Sprint(warmupJobs),
+		"-throughput-workers", fmt.Sprint(workers))
+	if err != nil {
+		return throughputRun{}, err
+	}
+	if _, ok := m["cpu_process_s"]; !ok {
+		return throughputRun{}, fmt.Errorf("riverbench marked no measured window")
+	}
+	return throughputRun{jobsPerSec: m["jobs_per_sec"], processUS: 1e6 * m["cpu_process_s"] / throughputJobs, postgresUS: 1e6 * m["cpu_postgres_s"] / throughputJobs}, nil
+}
+
 // oursThroughput measures a running worker, as River's is measured: the worker starts on an
 // empty queue and works warmupJobs no-op jobs; then throughputJobs no-op jobs are enqueued in
 // one statement, and the time runs from that statement's commit to the last completion
-// recorded.
-func (b *bench) oursThroughput(ctx context.Context) (float64, error) {
+// recorded. The CPU time is that of this process (the worker runs in it) and of the cluster, over
+// the same part.
+func (b *bench) oursThroughput(ctx context.Context) (run throughputRun, err error) {
 	pool, err := pgxpool.New(ctx, b.cluster.AdminURL("queue"))
 	if err != nil {
-		return 0, err
+		return run, err
 	}
 	defer pool.Close()
 	if err := resetQueue(ctx, pool); err != nil {
-		return 0, err
+		return run, err
 	}
 	var done atomic.Int64
 	completed := make(chan struct{}, 1)
@@ -164,7 +240,7 @@ func (b *bench) oursThroughput(ctx context.Context) (float64, error) {
 		}
 	})
 	if err != nil {
-		return 0, err
+		return run, err
 	}
 	defer stop()
 	// Each job has its own unit; the warm-up's units follow the measured ones.
@@ -185,19 +261,30 @@ func (b *bench) oursThroughput(ctx context.Context) (float64, error) {
 		return nil
 	}
 	if err := enqueue(b.queueUnits[throughputJobs : throughputJobs+warmupJobs]); err != nil {
-		return 0, err
+		return run, err
 	}
 	if err := waitFor(warmupJobs); err != nil {
-		return 0, err
+		return run, err
 	}
 	if err := enqueue(b.queueUnits[:throughputJobs]); err != nil {
-		return 0, err
+		return run, err
 	}
 	start := time.Now()
-	if err := waitFor(warmupJobs + throughputJobs); err != nil {
-		return 0, err
+	self := func() (float64, error) { return selfCPU(), nil }
+	cpu0, err := b.sampleCPU(self)
+	if err != nil {
+		return run, err
 	}
-	return throughputJobs / time.Since(start).Seconds(), nil
+	if err := waitFor(warmupJobs + throughputJobs); err != nil {
+		return run, err
+	}
+	run.jobsPerSec = throughputJobs / time.Since(start).Seconds()
+	cpu1, err := b.sampleCPU(self)
+	if err != nil {
+		return run, err
+	}
+	run.processUS, run.postgresUS = 1e6*(cpu1.process-cpu0.process)/throughputJobs, 1e6*(cpu1.postgres-cpu0.postgres)/throughputJobs
+	return run, nil
 }
 
 // oursLatency inserts jobs one by one at rate for d (each its own unit, as browsers do) and

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"time"
 )
@@ -32,22 +33,24 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 	}
 
 	var oursTP, riverTP, river64TP, o4p50, o4p99, r4p50, r4p99, o200p50, o200p99, r200p50, r200p99 []float64
+	// CPU microseconds per job (queue process + PostgreSQL), and the two parts, ours and River's
+	// as `river bench` runs.
+	var oursCPU, oursProc, oursPG, riverCPU, riverProc, riverPG []float64
 	for i := 0; i < rq; i++ {
 		contenders := []func() error{
 			func() error {
-				v, err := b.oursThroughput(ctx)
-				oursTP = append(oursTP, v)
+				r, err := b.oursThroughput(ctx)
+				oursTP, oursCPU, oursProc, oursPG = append(oursTP, r.jobsPerSec), append(oursCPU, r.cpuUS()), append(oursProc, r.processUS), append(oursPG, r.postgresUS)
 				return err
 			},
 			func() error {
-				m, err := b.riverBench(ctx, "-mode", "throughput", "-jobs", fmt.Sprint(throughputJobs), "-warmup", fmt.Sprint(warmupJobs))
-				riverTP = append(riverTP, m["jobs_per_sec"])
+				r, err := b.riverThroughput(ctx, riverBenchWorkers)
+				riverTP, riverCPU, riverProc, riverPG = append(riverTP, r.jobsPerSec), append(riverCPU, r.cpuUS()), append(riverProc, r.processUS), append(riverPG, r.postgresUS)
 				return err
 			},
 			func() error {
-				m, err := b.riverBench(ctx, "-mode", "throughput", "-jobs", fmt.Sprint(throughputJobs), "-warmup", fmt.Sprint(warmupJobs),
-					"-throughput-workers", fmt.Sprint(queueConcurrency))
-				river64TP = append(river64TP, m["jobs_per_sec"])
+				r, err := b.riverThroughput(ctx, queueConcurrency)
+				river64TP = append(river64TP, r.jobsPerSec)
 				return err
 			},
 		}
@@ -58,8 +61,8 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 				return nil, fmt.Errorf("throughput round %d: %w", i+1, err)
 			}
 		}
-		step("no-op throughput, round %d: ours %.0f jobs/s, River %.0f jobs/s (%.0f with %d workers)",
-			i+1, oursTP[i], riverTP[i], river64TP[i], queueConcurrency)
+		step("no-op throughput, round %d: ours %.0f jobs/s, River %.0f jobs/s (%.0f with %d workers); CPU per job ours %.0f us (process %.0f, PostgreSQL %.0f), River %.0f us (process %.0f, PostgreSQL %.0f)",
+			i+1, oursTP[i], riverTP[i], river64TP[i], queueConcurrency, oursCPU[i], oursProc[i], oursPG[i], riverCPU[i], riverProc[i], riverPG[i])
 		for _, rate := range []struct {
 			perSec float64
 			d      time.Duration
@@ -86,6 +89,17 @@ func (b *bench) run(ctx context.Context, r55, r550, r2000, rq int) (*results, er
 			anchorName: "River v0.51.2", target: ">= 1.0x", ok: median(oursTP) >= median(riverTP)})
 		res.add(row{what: "no-op jobs per second, both at concurrency 64", unit: "jobs/s", ours: median(oursTP), anchor: median(river64TP),
 			anchorName: "River v0.51.2 with 64 workers", target: "none", context: true})
+		res.add(row{what: "CPU per no-op job, queue process + PostgreSQL", unit: "us", ours: median(oursCPU), anchor: median(riverCPU),
+			anchorName: "River v0.51.2 (`river bench` settings)", target: "none", context: true})
+		cores := float64(runtime.NumCPU())
+		res.notes = append(res.notes, fmt.Sprintf("CPU per no-op job: the CPU time of the queue's process and of every process of the PostgreSQL cluster "+
+			"over the measured part of each throughput run (from the commit of the %d jobs' insert to the last completion), divided by the jobs; medians of the rounds. "+
+			"Ours: process %.0f us, PostgreSQL %.0f us; River: process %.0f us, PostgreSQL %.0f us. "+
+			"With %.0f cores this bounds the jobs per second at %.0f for ours and %.0f for River (cores / CPU per job); "+
+			"the measured medians are %.0f%% and %.0f%% of those bounds: both queues keep the cores busy, and the throughput ratio follows the CPU each spends per job.",
+			throughputJobs, median(oursProc), median(oursPG), median(riverProc), median(riverPG),
+			cores, cores*1e6/median(oursCPU), cores*1e6/median(riverCPU),
+			100*median(oursTP)/(cores*1e6/median(oursCPU)), 100*median(riverTP)/(cores*1e6/median(riverCPU))))
 		for _, l := range []struct {
 			what        string
 			ours, river []float64

@@ -8,7 +8,8 @@
 //	riverbench -url URL -schema river -mode throughput -jobs 5000 -warmup 200 [-throughput-workers 2000]
 //	riverbench -url URL -schema river -mode latency -rate 200 -duration 5s
 //
-// It prints one JSON object on stdout.
+// It prints one JSON object on stdout. In throughput mode it also writes the line
+// "riverbench: window" on stderr when the measured part starts and when it ends.
 package main
 
 import (
@@ -29,6 +30,11 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 )
+
+// markWindow writes the line that marks the start and the end of the measured part of a
+// throughput run on stderr: make bench samples the CPU time of this process and of the
+// PostgreSQL cluster when it reads it.
+func markWindow() { fmt.Fprintln(os.Stderr, "riverbench: window") }
 
 // noopArgs is the benchmark's job; Start is the insert time (Unix nanoseconds) for latency.
 type noopArgs struct {
@@ -170,10 +176,12 @@ func run(ctx context.Context, url, schema, mode string, jobs, warmup, workers in
 			return nil, err
 		}
 		start := time.Now()
+		markWindow()
 		if err := waitFor(jobs); err != nil {
 			return nil, err
 		}
 		elapsed := time.Since(start)
+		markWindow()
 		_ = client.Stop(ctx)
 		return map[string]float64{"jobs_per_sec": float64(jobs) / elapsed.Seconds()}, nil
 

@@ -232,6 +232,18 @@ func (s *Server) startProcess(ctx context.Context) error {
 // SuperuserName is the cluster's superuser role.
 func (s *Server) SuperuserName() string { return s.super }
 
+// PID is the postmaster's process id, 0 while the server is stopped. The server runs in its own
+// process group (Setpgid), so the postmaster's id is also the group id of every backend and
+// background process: a benchmark sums their CPU time by it.
+func (s *Server) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.proc == nil || s.proc.Process == nil {
+		return 0
+	}
+	return s.proc.Process.Pid
+}
+
 // Port is the server's TCP port on 127.0.0.1.
 func (s *Server) Port() int { return s.port }
 
