@@ -19,7 +19,7 @@
 --   objects    e0000000-0000-4000-8000-0000000000NN: a1 A's export, b1 B's export
 
 begin;
-select plan(55);
+select plan(62);
 
 -- Fixtures (as postgres) ---------------------------------------------------------------------
 
@@ -320,6 +320,61 @@ select set_config('request.jwt.claims', '', true);
 select lives_ok($$ update public.import_jobs set input_path = null, input_purged_at = now(), status = 'completed', completed_at = now()
                    where input_path = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/a1.csv' $$,
     'a purged job may have no input left');
+
+-- ============================================================================================
+-- A Storage file counts in the input limits with the size Storage recorded
+-- ============================================================================================
+
+-- As the Storage service records them after an upload (metadata.size in bytes).
+insert into storage.objects (bucket_id, name, owner, metadata) values
+    ('imports', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/big.csv', '10000000-0000-4000-8000-000000000001',
+     jsonb_build_object('size', 200 * 1024 * 1024, 'mimetype', 'text/csv')),
+    ('imports', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/part1.csv', '10000000-0000-4000-8000-000000000001',
+     jsonb_build_object('size', 120 * 1024 * 1024, 'mimetype', 'text/csv')),
+    ('imports', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/part2.csv', '10000000-0000-4000-8000-000000000001',
+     jsonb_build_object('size', 120 * 1024 * 1024, 'mimetype', 'text/csv')),
+    ('imports', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/part3.csv', '10000000-0000-4000-8000-000000000001',
+     jsonb_build_object('size', 20 * 1024 * 1024, 'mimetype', 'text/csv')),
+    ('imports', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/nosize.csv', '10000000-0000-4000-8000-000000000001', '{}');
+
+set local role authenticated;
+select set_config('request.jwt.claims', '{"sub":"10000000-0000-4000-8000-000000000001","role":"authenticated","aud":"authenticated"}', true);
+
+select throws_ok($$ insert into public.import_jobs (unit_id, type, input_path)
+                    values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'troop_advancement', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/big.csv') $$,
+    '23514', 'the uploaded file is too large: 200 MB for a Troop Advancement import (at most 128 MB)',
+    'leader of A: a Storage file over its type''s size limit is refused at the insert, in the same words as an input sent in the row');
+select results_eq($$ insert into public.import_jobs (unit_id, type, input_path)
+                     values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'troop_advancement', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/part1.csv')
+                     returning input_bytes $$,
+    $$ values (125829120::bigint) $$,
+    'leader of A: the job records the Storage file''s size as its input_bytes');
+select lives_ok($$ insert into public.import_jobs (unit_id, type, input_path)
+                   values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'troop_advancement', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/part2.csv') $$,
+    'leader of A: a second file fits the unit''s 256 MB while both wait (240 MB)');
+select throws_ok($$ insert into public.import_jobs (unit_id, type, input_path)
+                    values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'troop_advancement', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/part3.csv') $$,
+    '23514', 'this unit''s waiting and running imports already hold 240 MB of files, and this one (20 MB) would pass the limit of 256 MB; wait for them to finish or cancel some',
+    'leader of A: Storage files count in the unit''s bytes of waiting jobs');
+select results_eq($$ insert into public.import_jobs (unit_id, type, input_path)
+                     values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'troop_advancement', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/missing.csv')
+                     returning input_bytes $$,
+    $$ values (0::bigint) $$,
+    'leader of A: a path with no file yet counts 0 (the worker reports the missing file)');
+select results_eq($$ insert into public.import_jobs (unit_id, type, input_path)
+                     values ('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa', 'troop_advancement', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/nosize.csv')
+                     returning input_bytes $$,
+    $$ values (0::bigint) $$,
+    'leader of A: a file whose recorded metadata has no size counts 0');
+
+reset role;
+select set_config('request.jwt.claims', '', true);
+
+-- Service tooling may repoint a waiting job; the new file is checked like a new input.
+select throws_ok($$ update public.import_jobs set input_path = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/big.csv'
+                    where input_path = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa/missing.csv' $$,
+    '23514', 'the uploaded file is too large: 200 MB for a Troop Advancement import (at most 128 MB)',
+    'an update that points a job at another Storage file checks that file''s size');
 
 select * from finish();
 rollback;
