@@ -30,6 +30,10 @@ type HistoryOptions struct {
 	// ScoutID is the id (uuid) of the unit's scout to import into. When empty, the unit's
 	// scout with the report's BSA id is used.
 	ScoutID string `json:"scoutId"`
+	// Strict refuses the whole report, writing nothing, when any of its lines cannot be read
+	// (as a troop import's strict mode does for rows); the unread lines are stored as the job's
+	// issues. Without it they are skipped and reported as warnings.
+	Strict bool `json:"strict"`
 }
 
 // HistoryHandler imports a Scoutbook "Scouts BSA History Report" (one scout) from
@@ -97,6 +101,9 @@ func (h HistoryHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	}
 	stagingMillis := time.Since(started).Milliseconds()
 
+	if problems := hs.unreadLines(); opts.Strict && len(problems) > 0 {
+		return rejectReport(ctx, run, problems, opts.DryRun)
+	}
 	if opts.DryRun {
 		res, err := historyPreview(ctx, run.Pool(), job.UnitID, hs)
 		if err != nil {
@@ -147,6 +154,22 @@ func (h HistoryHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	run.SetProgress(jobs.Progress{Phase: "finishing", TotalScouts: 1, ProcessedScouts: 1, TotalItems: total, ProcessedItems: total})
 	run.SetResult(res)
 	return nil
+}
+
+// rejectReport fails a strict job whose report has lines that cannot be read. The lines are
+// stored as the job's issues (a dry run stores nothing), and nothing else is written.
+func rejectReport(ctx context.Context, run *jobs.Run, problems []Issue, dryRun bool) error {
+	if !dryRun {
+		if err := run.Chunk(ctx, nil, func(ctx context.Context, tx pgx.Tx) error {
+			return insertIssues(ctx, tx, run.Job.ID, run.Job.UnitID, problems)
+		}); err != nil {
+			return err
+		}
+	}
+	first := problems[:min(3, len(problems))]
+	return jobs.Permanentf("the report has %d line(s) that cannot be read and strict mode is on, so nothing was imported. "+
+		"Download the report from Scoutbook again, or import without strict mode to skip them. %s%s",
+		len(problems), firstMessages(first), moreNote(len(problems), len(first), dryRun))
 }
 
 // stage loads and parses the report, finds the scout and resolves the report against the

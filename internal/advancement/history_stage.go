@@ -76,6 +76,21 @@ type historyStaged struct {
 	badgeNames map[uuid.UUID]string
 }
 
+// unreadLines returns the report's lines that could not be read (report_line_ignored) as
+// errors: what strict mode refuses a report for, as it refuses a troop file for rows it cannot
+// read. What the readable lines mean (an unknown badge, a refused requirement id) stays a
+// warning in both imports.
+func (h *historyStaged) unreadLines() []Issue {
+	var out []Issue
+	for _, is := range h.st.issues {
+		if is.Code == codeReportLineIgnored {
+			is.Severity = "error"
+			out = append(out, is)
+		}
+	}
+	return out
+}
+
 // totalItems is the number of items the write steps handle.
 func (h *historyStaged) totalItems() int {
 	return h.st.totalItems() + len(h.partials) + len(h.leadership) + len(h.activities)

@@ -300,6 +300,8 @@ export interface HistoryJobOptions {
   dryRun?: boolean;
   /** The scout (scouts.id) the report belongs to; default: matched by the report's BSA id. */
   scoutId?: string;
+  /** Fail the whole report when a line cannot be read instead of skipping the line. */
+  strict?: boolean;
 }
 
 export type ImportResult = TroopImportResult | HistoryImportResult;
