@@ -372,11 +372,11 @@ func (h TroopHandler) runStep(ctx context.Context, run *jobs.Run, st *staged, cu
 		err := run.Chunk(ctx, &next, func(ctx context.Context, tx pgx.Tx) error {
 			lim := h.Limits.withDefaults()
 			budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
-			nr, rankIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.rankDefs, false, names, budget, false)
+			nr, _, rankIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.rankDefs, false, names, budget, false)
 			if err != nil {
 				return err
 			}
-			nb, badgeIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, names, budget, false)
+			nb, _, badgeIssues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, names, budget, false)
 			if err != nil {
 				return err
 			}

@@ -241,7 +241,7 @@ func (h HistoryHandler) runStep(ctx context.Context, tx pgx.Tx, run *jobs.Run, h
 		}
 		lim := Limits{}.withDefaults()
 		budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
-		n, issues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, st.refNames, budget, false)
+		n, _, issues, err := recordDefinitions(ctx, tx, job.UnitID, job.ID, st.badgeDefs, true, st.refNames, budget, false)
 		if err != nil {
 			return err
 		}

@@ -268,4 +268,17 @@ func TestDryRunShowsRefusedAndRecordedIDs(t *testing.T) {
 	require.Contains(t, byType["requirement_refused "], `Line 4: the requirement id "<b>1</b>" does not start with a digit`)
 	require.Equal(t, shared, f.sharedDigest(t))
 	f.requireNothingImported(t, 0)
+
+	// The preview counts as new what the import writes: not the refused Tenderfoot 28, but
+	// Camping's 3a[1], which is recorded for the unit.
+	require.NotNil(t, j.Result.Preview)
+	require.Equal(t, 0, j.Result.Preview.Summary.NewRankRequirements)
+	require.Equal(t, 1, j.Result.Preview.Summary.NewMeritBadgeRequirements)
+	require.Equal(t, 1, j.Result.Preview.Scouts[0].NewItems)
+	id = f.submit(t, e.String(), nil)
+	f.runWorker(t, advancement.TroopHandler{})
+	done := f.job(t, id)
+	require.Equal(t, "completed", done.Status, "error: %s", done.errorMessage())
+	require.Equal(t, j.Result.Preview.Summary.NewRankRequirements, done.Result.RankRequirementsImported)
+	require.Equal(t, j.Result.Preview.Summary.NewMeritBadgeRequirements, done.Result.BadgeRequirementsImported)
 }

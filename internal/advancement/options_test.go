@@ -68,14 +68,14 @@ func TestDryRunPreviewsAndWritesNothing(t *testing.T) {
 	require.Equal(t, advancement.PreviewSummary{
 		TotalScouts: 3, MatchedScouts: 2, UnmatchedScouts: 1,
 		NewRanks:                  3, // first_class, Jordan's star, Riley's scout (Avery's tenderfoot is a duplicate, star an update)
-		NewRankRequirements:       6, // all but 5b (approved: duplicate) and 2a (not started: update)
+		NewRankRequirements:       5, // all but 5b (approved: duplicate), 2a (not started: update) and Tenderfoot 12 (refused: not imported)
 		NewMeritBadges:            4,
 		NewMeritBadgeRequirements: 7,
 		Duplicates:                2,
 		Updates:                   2,
 	}, r.Preview.Summary)
 	require.Equal(t, []advancement.PreviewScout{
-		{BSAMemberID: avery, FullName: "Avery Testwood", ScoutID: averyID.String(), MatchStatus: "matched", NewItems: 9, Duplicates: 2, Updates: 2},
+		{BSAMemberID: avery, FullName: "Avery Testwood", ScoutID: averyID.String(), MatchStatus: "matched", NewItems: 8, Duplicates: 2, Updates: 2},
 		{BSAMemberID: jordan, FullName: "Jordan Samplesen", ScoutID: jordanID.String(), MatchStatus: "matched", NewItems: 6},
 		{BSAMemberID: riley, FullName: "Riley Fakename", MatchStatus: "unmatched", NewItems: 5},
 	}, r.Preview.Scouts)

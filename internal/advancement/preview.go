@@ -81,17 +81,23 @@ func preview(ctx context.Context, run *jobs.Run, st *staged, limits Limits) (*Re
 	}
 
 	// What the import would do with the requirement ids the reference data lacks (record them
-	// for the unit, or refuse them), read-only.
+	// for the unit, or refuse them), read-only. The rows of a refused id would not be imported:
+	// they are counted in no column of the preview (the warnings name them), as the import
+	// writes none of them.
 	lim := limits.withDefaults()
 	budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
+	refused := map[bool]map[definitionKey]bool{false: {}, true: {}} // by badges
 	for _, badges := range []bool{false, true} {
 		defs := st.rankDefs
 		if badges {
 			defs = st.badgeDefs
 		}
-		_, issues, err := recordDefinitions(ctx, run.Pool(), run.Job.UnitID, run.Job.ID, defs, badges, st.refNames, budget, true)
+		_, keys, issues, err := recordDefinitions(ctx, run.Pool(), run.Job.UnitID, run.Job.ID, defs, badges, st.refNames, budget, true)
 		if err != nil {
 			return nil, err
+		}
+		for _, k := range keys {
+			refused[badges][k] = true
 		}
 		st.issues = append(st.issues, issues...)
 	}
@@ -128,9 +134,13 @@ func preview(ctx context.Context, run *jobs.Run, st *staged, limits Limits) (*Re
 		}
 	}
 	classifyReq := func(it reqItem, newCounter *int) {
+		badges := newCounter == &pv.Summary.NewMeritBadgeRequirements
+		if refused[badges][definitionKey{ref: it.ref, version: it.version, reqID: it.reqID}] {
+			return
+		}
 		ps := &pv.Scouts[it.scout]
 		version := it.version
-		if newCounter == &pv.Summary.NewRankRequirements {
+		if !badges {
 			version = 0 // rank progress has no version
 		}
 		status, exists := reqs[reqProgressKey{st.scouts[it.scout].ScoutID, it.ref, version, it.reqID}]

@@ -165,13 +165,14 @@ type unknownBudget struct {
 //     unit only (unit_requirement_definitions, with the job), while the budget lasts; the
 //     rest are refused.
 //
-// It returns how many ids it recorded and the warnings, one per (rank or badge, version) and
-// outcome, each naming the ids and the line where each first appears. With dryRun nothing is
-// written and the warnings say what an import would do (the preview).
+// It returns how many ids it recorded, the ids it refused (their rows are not imported), and the
+// warnings, one per (rank or badge, version) and outcome, each naming the ids and the line where
+// each first appears. With dryRun nothing is written and the warnings say what an import would
+// do (the preview).
 func recordDefinitions(ctx context.Context, tx definitionsDB, unitID, jobID uuid.UUID, defs []definition, badges bool,
-	names map[uuid.UUID]string, budget *unknownBudget, dryRun bool) (int, []Issue, error) {
+	names map[uuid.UUID]string, budget *unknownBudget, dryRun bool) (int, []definitionKey, []Issue, error) {
 	if len(defs) == 0 {
-		return 0, nil, nil
+		return 0, nil, nil, nil
 	}
 	kind := "rank"
 	if badges {
@@ -184,12 +185,12 @@ func recordDefinitions(ctx context.Context, tx definitionsDB, unitID, jobID uuid
 	}
 	if t, ok := tx.(pgx.Tx); ok {
 		if err := noJIT(ctx, t); err != nil {
-			return 0, nil, err
+			return 0, nil, nil, err
 		}
 	}
 	rows, err := tx.Query(ctx, sqlfiles.Query("advancement_classify_definitions"), kind, unitID, refs, versions, ids)
 	if err != nil {
-		return 0, nil, fmt.Errorf("look up %s requirement definitions: %w", kindName(badges), err)
+		return 0, nil, nil, fmt.Errorf("look up %s requirement definitions: %w", kindName(badges), err)
 	}
 	classes := make([]string, n)
 	for rows.Next() {
@@ -197,7 +198,7 @@ func recordDefinitions(ctx context.Context, tx definitionsDB, unitID, jobID uuid
 		var class string
 		if err := rows.Scan(&ord, &class); err != nil {
 			rows.Close()
-			return 0, nil, fmt.Errorf("look up %s requirement definitions: %w", kindName(badges), err)
+			return 0, nil, nil, fmt.Errorf("look up %s requirement definitions: %w", kindName(badges), err)
 		}
 		if ord >= 1 && ord <= int64(n) {
 			classes[ord-1] = class
@@ -205,7 +206,7 @@ func recordDefinitions(ctx context.Context, tx definitionsDB, unitID, jobID uuid
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, nil, fmt.Errorf("look up %s requirement definitions: %w", kindName(badges), err)
+		return 0, nil, nil, fmt.Errorf("look up %s requirement definitions: %w", kindName(badges), err)
 	}
 
 	// Outcomes per (rank or badge, version), in order of first appearance.
@@ -228,15 +229,18 @@ func recordDefinitions(ctx context.Context, tx definitionsDB, unitID, jobID uuid
 		listed[g] = append(listed[g], fmt.Sprintf("%s (line %d)", d.reqID, d.line))
 	}
 	var rec []definition
+	var refused []definitionKey
 	for i, d := range defs {
 		switch classes[i] {
 		case "recorded":
 			budget.left-- // the unit has it already: it counts, nothing to write
 		case "version_defined":
 			note(group{d.ref, d.version, notInVersion}, d)
+			refused = append(refused, definitionKey{ref: d.ref, version: d.version, reqID: d.reqID})
 		case "unknown":
 			if budget.left <= 0 {
 				note(group{d.ref, d.version, overTheBudget}, d)
+				refused = append(refused, definitionKey{ref: d.ref, version: d.version, reqID: d.reqID})
 				continue
 			}
 			budget.left--
@@ -252,7 +256,7 @@ func recordDefinitions(ctx context.Context, tx definitionsDB, unitID, jobID uuid
 		}
 		if _, err := tx.Exec(ctx, sqlfiles.Query("advancement_record_unit_definitions"), kind, unitID, jobID,
 			rRefs, rVersions, rIDs, rOrders); err != nil {
-			return 0, nil, fmt.Errorf("record the unit's %s requirement definitions: %w", kindName(badges), err)
+			return 0, nil, nil, fmt.Errorf("record the unit's %s requirement definitions: %w", kindName(badges), err)
 		}
 	}
 
@@ -288,7 +292,7 @@ func recordDefinitions(ctx context.Context, tx definitionsDB, unitID, jobID uuid
 		}
 		issues = append(issues, is)
 	}
-	return len(rec), issues, nil
+	return len(rec), refused, issues, nil
 }
 
 func kindName(badges bool) string {
