@@ -101,8 +101,10 @@ func (h HistoryHandler) Handle(ctx context.Context, run *jobs.Run) error {
 	}
 	stagingMillis := time.Since(started).Milliseconds()
 
-	if problems := hs.unreadLines(); opts.Strict && len(problems) > 0 {
-		return rejectReport(ctx, run, problems, opts.DryRun)
+	if opts.Strict {
+		if problems := hs.unreadLines(); len(problems) > 0 {
+			return rejectReport(ctx, run, problems, opts.DryRun)
+		}
 	}
 	if opts.DryRun {
 		res, err := historyPreview(ctx, run.Pool(), job.UnitID, hs)

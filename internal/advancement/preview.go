@@ -86,7 +86,7 @@ func preview(ctx context.Context, run *jobs.Run, st *staged, limits Limits) (*Re
 	// writes none of them.
 	lim := limits.withDefaults()
 	budget := &unknownBudget{left: lim.MaxUnknownIDs, limit: lim.MaxUnknownIDs}
-	refused := map[bool]map[definitionKey]bool{false: {}, true: {}} // by badges
+	refused := map[definitionKey]bool{} // rank and badge ids are distinct uuids
 	for _, badges := range []bool{false, true} {
 		defs := st.rankDefs
 		if badges {
@@ -97,7 +97,7 @@ func preview(ctx context.Context, run *jobs.Run, st *staged, limits Limits) (*Re
 			return nil, err
 		}
 		for _, k := range keys {
-			refused[badges][k] = true
+			refused[k] = true
 		}
 		st.issues = append(st.issues, issues...)
 	}
@@ -134,13 +134,12 @@ func preview(ctx context.Context, run *jobs.Run, st *staged, limits Limits) (*Re
 		}
 	}
 	classifyReq := func(it reqItem, newCounter *int) {
-		badges := newCounter == &pv.Summary.NewMeritBadgeRequirements
-		if refused[badges][definitionKey{ref: it.ref, version: it.version, reqID: it.reqID}] {
+		if refused[definitionKey{ref: it.ref, version: it.version, reqID: it.reqID}] {
 			return
 		}
 		ps := &pv.Scouts[it.scout]
 		version := it.version
-		if !badges {
+		if newCounter == &pv.Summary.NewRankRequirements {
 			version = 0 // rank progress has no version
 		}
 		status, exists := reqs[reqProgressKey{st.scouts[it.scout].ScoutID, it.ref, version, it.reqID}]
